@@ -1,0 +1,319 @@
+"""The matrix engine: produce artifacts in one environment, consume them in another.
+
+Everything is cached by content:
+- an artifact by (producer env id, fixture source hash, format, harness version);
+- a cell by (artifact content hash, consumer env id, loader, harness version).
+A rerun with nothing changed starts no TensorFlow process; a new TF version computes only its
+own row and column; an edited fixture recomputes only that fixture's cells.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from matrix.catalog import Catalog, TFRelease
+from matrix.envs import Environment, EnvUnavailable, ensure_env
+from matrix.fixtures import Fixture, load_fixtures
+from matrix.guest import protocol
+from matrix.guest.registry import FAULT_LOADERS, LOADERS, loader_applies
+from matrix.home import Home
+from matrix.progress import Progress
+from matrix.store import ResultStore, exclusive_lock, read_jsonl
+from matrix.supervisor import run_tasks
+
+DEFAULT_CELL_TIMEOUT = float(os.environ.get("TFMATRIX_CELL_TIMEOUT", "180"))
+# packages copied into every result record (the full list is in the environment record)
+KEY_PACKAGES = ("tensorflow", "tensorflow-cpu", "tf-nightly", "keras", "tf-keras", "numpy",
+                "protobuf", "h5py", "tensorboard")  # fmt: skip
+
+Log = Callable[[str], None]
+
+
+def _sha(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def active_loaders() -> list[str]:
+    names = list(LOADERS)
+    if os.environ.get("TFMATRIX_FAULT_LOADERS") == "1":
+        names += list(FAULT_LOADERS)
+    return names
+
+
+# --------------------------------------------------------------------------- environments
+
+
+def env_record_path(home: Home, release: TFRelease) -> Path:
+    return home.envs / f"{release.name}.status.json"
+
+
+def open_env(release: TFRelease, catalog: Catalog, home: Home, log: Log) -> Environment | None:
+    """The environment, or None after recording why it is unavailable (the run goes on)."""
+    record: dict = {"release": release.version, "minor": release.minor, "checked_at": _now()}
+    try:
+        env = ensure_env(release, catalog, home, log=log)
+    except EnvUnavailable as exc:
+        record.update(status=exc.category, reason=exc.reason)
+        log(f"{release.name}: skipped, {exc.category}: {exc.reason}")
+        env = None
+    else:
+        record.update(status="OK", env_id=env.env_id, info=env.info)
+    protocol.write_json_atomic(str(env_record_path(home, release)), record)
+    return env
+
+
+# --------------------------------------------------------------------------- producing
+
+
+@dataclass
+class StepSummary:
+    name: str
+    computed: int = 0
+    cached: int = 0
+    worker_starts: int = 0
+    import_seconds: list[float] = field(default_factory=list)
+    cell_seconds: list[float] = field(default_factory=list)
+    crashes: int = 0
+    timeouts: int = 0
+    unavailable: str | None = None
+
+
+def artifact_dir(home: Home, release: TFRelease, fixture: str, fmt: str) -> Path:
+    return home.artifacts / release.name / fixture / fmt
+
+
+def produce(
+    release: TFRelease,
+    catalog: Catalog,
+    home: Home,
+    *,
+    fixtures: list[Fixture] | None = None,
+    timeout: float = DEFAULT_CELL_TIMEOUT,
+    log: Log = print,
+) -> StepSummary:
+    """Save every fixture in every format it declares, in `release`'s environment."""
+    summary = StepSummary(f"produce {release.name}")
+    env = open_env(release, catalog, home.ensure(), log)
+    if env is None:
+        summary.unavailable = json.loads(env_record_path(home, release).read_text())["status"]
+        return summary
+    fixtures = load_fixtures() if fixtures is None else fixtures
+    with exclusive_lock(home.artifacts / f"{release.name}.lock", log):
+        tasks = []
+        for fx in fixtures:
+            for fmt in fx.formats:
+                key = _sha(env.env_id, fx.sha256, fmt, protocol.HARNESS_VERSION)
+                out = artifact_dir(home, release, fx.name, fmt)
+                manifest = out / protocol.MANIFEST_NAME
+                if manifest.exists() and json.loads(manifest.read_text()).get("produce_key") == key:
+                    summary.cached += 1
+                    continue
+                tasks.append({
+                    "op": "produce", "id": len(tasks), "fixture": fx.name, "format": fmt,
+                    "fixture_path": str(fx.path), "out_dir": str(out), "produce_key": key,
+                    "producer": {"minor": release.minor, "env_id": env.env_id},
+                })  # fmt: skip
+        if not tasks:
+            return summary
+        progress = Progress(summary.name, len(tasks), log)
+
+        def on_result(task: dict, answer: dict) -> None:
+            if answer["status"] in ("CRASH", "TIMEOUT"):
+                _write_failed_manifest(task, answer, env)
+            summary.computed += 1
+            progress.advance()
+
+        stats = run_tasks(
+            env, tasks, on_result, timeout=timeout,
+            log_path=home.logs / f"produce-{release.name}.log",
+        )  # fmt: skip
+    summary.worker_starts, summary.import_seconds = stats.worker_starts, stats.import_seconds
+    summary.crashes, summary.timeouts = stats.crashes, stats.timeouts
+    return summary
+
+
+def _write_failed_manifest(task: dict, answer: dict, env: Environment) -> None:
+    """A producer that crashed or hung while saving still leaves a manifest that says so."""
+    out = Path(task["out_dir"])
+    shutil.rmtree(out / protocol.ARTIFACT_SUBDIR, ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+    protocol.write_json_atomic(str(out / protocol.MANIFEST_NAME), {
+        "schema": protocol.SCHEMA_VERSION, "harness": protocol.HARNESS_VERSION,
+        "fixture": task["fixture"], "format": task["format"], "produce_key": task["produce_key"],
+        "producer": dict(task["producer"], **{k: env.info.get(k) for k in
+                                              ("python", "tensorflow", "keras", "numpy")}),
+        "status": protocol.SAVE_FAILED, "error_category": answer["error_category"],
+        "exception_type": None, "message": answer["message"], "files": {},
+        "content_sha256": _sha("failed", task["produce_key"], answer["message"]),
+    })  # fmt: skip
+
+
+# --------------------------------------------------------------------------- consuming
+
+
+def results_path(home: Home, release: TFRelease) -> Path:
+    return home.results / f"{release.name}.jsonl"
+
+
+def list_artifacts(
+    home: Home, producers: list[TFRelease], fixtures: list[Fixture]
+) -> list[tuple[Path, dict]]:
+    """(artifact dir, manifest) of every current artifact of the given producers."""
+    found = []
+    for producer in producers:
+        for fx in fixtures:
+            for fmt in fx.formats:
+                d = artifact_dir(home, producer, fx.name, fmt)
+                try:
+                    manifest = json.loads((d / protocol.MANIFEST_NAME).read_text())
+                except (OSError, ValueError):
+                    continue  # not produced (environment unavailable): no cells
+                manifest.pop("inputs", None)
+                manifest.pop("outputs", None)
+                found.append((d, manifest))
+    return found
+
+
+def consume(
+    release: TFRelease,
+    producers: list[TFRelease],
+    catalog: Catalog,
+    home: Home,
+    *,
+    fixtures: list[Fixture] | None = None,
+    loaders: list[str] | None = None,
+    timeout: float = DEFAULT_CELL_TIMEOUT,
+    log: Log = print,
+) -> StepSummary:
+    """Load every artifact of `producers` with every loader in `release`'s environment."""
+    summary = StepSummary(f"consume {release.name}")
+    home.ensure()
+    fixtures = load_fixtures() if fixtures is None else fixtures
+    loaders = active_loaders() if loaders is None else loaders
+    artifacts = list_artifacts(home, producers, fixtures)
+    store = ResultStore(results_path(home, release))
+    with store.lock(log):
+        done = store.keys()
+        env = open_env(release, catalog, home, log)
+        if env is None:
+            record = json.loads(env_record_path(home, release).read_text())
+            summary.unavailable = record["status"]
+            return summary
+        base_consumer = {
+            "consumer": release.minor,
+            "consumer_tf": env.info.get("tensorflow"),
+            "consumer_keras": env.info.get("keras"),
+            "consumer_python": env.info.get("python"),
+            "consumer_env_id": env.env_id,
+            "consumer_packages": {
+                k: v for k, v in env.info.get("packages", {}).items() if k in KEY_PACKAGES
+            },
+        }
+        tasks: list[dict] = []
+        records: dict[int, dict] = {}
+        try:
+            for directory, manifest in artifacts:
+                for loader in loaders:
+                    key = _sha(manifest["content_sha256"], env.env_id, loader,
+                               protocol.HARNESS_VERSION)  # fmt: skip
+                    if key in done:
+                        summary.cached += 1
+                        continue
+                    record = _base_record(key, manifest, loader, base_consumer)
+                    reason = _not_attempted(manifest, loader)
+                    if reason is not None:
+                        record.update(reason)
+                        store.append(record)
+                        summary.computed += 1
+                        continue
+                    records[len(tasks)] = record
+                    tasks.append({"op": "consume", "id": len(tasks), "loader": loader,
+                                  "artifact_dir": str(directory)})
+            if tasks:
+                progress = Progress(summary.name, len(tasks), log)
+
+                def on_result(task: dict, answer: dict) -> None:
+                    record = records[task["id"]]
+                    for k in ("status", "error_category", "exception_type", "message",
+                              "detail", "max_abs_error", "load_seconds", "wall_seconds"):
+                        record[k] = answer.get(k)
+                    record["finished_at"] = _now()
+                    store.append(record)
+                    summary.computed += 1
+                    if answer.get("load_seconds") is not None:
+                        summary.cell_seconds.append(answer["load_seconds"])
+                    progress.advance()
+
+                stats = run_tasks(
+                    env, tasks, on_result, timeout=timeout,
+                    log_path=home.logs / f"consume-{release.name}.log",
+                )  # fmt: skip
+                summary.worker_starts = stats.worker_starts
+                summary.import_seconds = stats.import_seconds
+                summary.crashes, summary.timeouts = stats.crashes, stats.timeouts
+        finally:
+            store.close()
+    return summary
+
+
+def _base_record(key: str, manifest: dict, loader: str, consumer: dict) -> dict:
+    producer = manifest.get("producer", {})
+    return {
+        "key": key,
+        "schema": protocol.SCHEMA_VERSION,
+        "harness": protocol.HARNESS_VERSION,
+        "producer": producer.get("minor"),
+        "producer_tf": producer.get("tensorflow"),
+        "producer_keras": producer.get("keras"),
+        "producer_python": producer.get("python"),
+        "fixture": manifest["fixture"],
+        "format": manifest["format"],
+        "kind": manifest.get("kind"),
+        "loader": loader,
+        "artifact_sha256": manifest["content_sha256"],
+        **consumer,
+        "status": None,
+        "error_category": None,
+        "exception_type": None,
+        "message": None,
+        "max_abs_error": None,
+        "load_seconds": None,
+        "wall_seconds": None,
+        "finished_at": _now(),
+    }
+
+
+def _not_attempted(manifest: dict, loader: str) -> dict | None:
+    """The outcome of a cell that needs no load: the save failed, or the loader is irrelevant."""
+    if manifest.get("status") != "OK":
+        return {
+            "status": protocol.SAVE_FAILED,
+            "error_category": manifest.get("error_category"),
+            "exception_type": manifest.get("exception_type"),
+            "message": manifest.get("message"),
+        }
+    if not loader_applies(loader, manifest["format"], manifest.get("kind")):
+        return {
+            "status": protocol.NOT_APPLICABLE,
+            "message": f"{loader} does not load {manifest.get('kind')} models "
+            f"saved as {manifest['format']}",
+        }
+    return None
+
+
+def read_results(home: Home) -> list[dict]:
+    records = []
+    for path in sorted(home.results.glob("*.jsonl")):
+        records.extend(read_jsonl(path))
+    return records

@@ -1,0 +1,67 @@
+"""Turn an exception into an error category the report can group by.
+
+Rules are data: the first rule whose exception-type pattern and message pattern both match
+wins. Patterns are matched against the full message (case-insensitive); they quote the words
+TensorFlow and Keras really print, so a category can always be traced to its error text.
+"""
+
+import re
+
+# (category, exception type regex, message regex)
+RULES = (
+    ("missing_op", r".*", r"Op type not registered|no kernel|OpKernel was registered"),
+    ("unsupported_format", r".*",
+     r"File format not supported|only supports V3 `?\.keras`? files|"
+     r"not a SavedModel|SavedModel file does not exist|Unable to (open|synchronously open) file|"
+     r"file signature not found|Unknown file format|No file or directory found at|"
+     r"is not a zip file|zipfile|unable to load .* as a keras|Keras 3 only supports"),
+    ("unknown_object", r".*",
+     r"Unknown (layer|object|loss|metric|activation|initializer|regularizer|constraint)|"
+     r"Could not locate (class|function)|custom_objects|register_keras_serializable|"
+     r"Could not deserialize"),
+    ("config_incompatible", r".*",
+     r"Unrecognized keyword arguments|unexpected keyword argument|"
+     r"Error when deserializing class|from_config|got an unexpected"),
+    ("missing_asset", r".*", r"asset|vocab(ulary)? file"),
+    ("signature", r".*",
+     r"signature|serving_default|structured_input_signature|"
+     r"Could not find matching (concrete )?function|ConcreteFunction|"
+     r"Cannot feed value|No (gradient|variables)"),
+    ("proto_parse", r".*(DecodeError|ParseError).*",
+     r".*"),
+    ("proto_parse", r".*", r"Error parsing message|Failed to parse|wire type|"
+     r"protocol message|Unknown field"),
+    ("missing_variable", r".*", r"Key .* not found in checkpoint|variables|checkpoint"),
+    ("shape_or_dtype", r".*",
+     r"[Ii]ncompatible shape|expected shape|shape mismatch|dtype|Expected float|"
+     r"cannot be converted|InvalidArgumentError"),
+    ("python_incompatible", r".*", r"bad marshal data|code\(\) argument|unknown opcode|"
+     r"Lambda|lambda|marshal"),
+    ("missing_dependency", r"(ModuleNotFoundError|ImportError)", r".*"),
+)
+
+_COMPILED = tuple(
+    (cat, re.compile(t), re.compile(m, re.IGNORECASE | re.DOTALL)) for cat, t, m in RULES
+)
+
+
+def classify(exc_type, message):
+    """Category name for an exception given by its type name and message."""
+    for category, type_re, msg_re in _COMPILED:
+        if type_re.fullmatch(exc_type or "") and msg_re.search(message or ""):
+            return category
+    return "other"
+
+
+def first_line(message, limit=300):
+    """The most informative single line of an error message."""
+    lines = [ln.strip() for ln in (message or "").strip().splitlines() if ln.strip()]
+    if not lines:
+        return ""
+    line = lines[0]
+    # TF errors often start with a generic line; keep the one naming the real problem
+    for candidate in lines:
+        if re.search(r"Op type not registered|not supported|Unknown|not found", candidate):
+            line = candidate
+            break
+    return line[:limit]

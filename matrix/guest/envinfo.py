@@ -1,0 +1,71 @@
+"""What is installed in this environment: versions of Python, TensorFlow, Keras, numpy, and
+every distribution. `python -m matrix.guest.envinfo` prints it as JSON (imports TensorFlow)."""
+
+import json
+import os
+import platform
+import sys
+import time
+
+
+def installed_packages():
+    """{name: version} of every installed distribution (no TensorFlow import needed)."""
+    try:
+        from importlib import metadata
+    except ImportError:  # Python < 3.8
+        import importlib_metadata as metadata  # type: ignore
+    found = {}
+    for dist in metadata.distributions():
+        name = dist.metadata["Name"]
+        if name:
+            found[name.lower().replace("_", "-")] = dist.version
+    return dict(sorted(found.items()))
+
+
+def keras_version(tf):
+    """Version of the Keras that `tf.keras` resolves to (Keras 3 from TF 2.16)."""
+    try:
+        keras = tf.keras
+        v = getattr(keras, "__version__", None)
+        if v:
+            return v
+        import keras as standalone  # noqa: F401  (TF 2.16+ when tf.keras is a lazy loader)
+
+        return standalone.__version__
+    except Exception:
+        return None
+
+
+def describe(tf, import_seconds=None):
+    np = sys.modules.get("numpy")
+    return {
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "tf_git_version": getattr(getattr(tf, "version", None), "GIT_VERSION", None),
+        "keras": keras_version(tf),
+        "numpy": np.__version__ if np else None,
+        "import_seconds": import_seconds,
+        "legacy_keras_env": os.environ.get("TF_USE_LEGACY_KERAS"),
+    }
+
+
+def import_tensorflow():
+    """Import TensorFlow quietly and in eager (TF2) mode; return (tf, seconds)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    start = time.time()
+    import tensorflow as tf
+
+    if not tf.executing_eagerly():  # TF 1.15: the v2 behaviour the fixtures are written for
+        tf.compat.v1.enable_v2_behavior()
+    return tf, time.time() - start
+
+
+def main():
+    tf, seconds = import_tensorflow()
+    info = describe(tf, seconds)
+    info["packages"] = installed_packages()
+    sys.stdout.write(json.dumps(info, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()

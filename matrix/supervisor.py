@@ -1,0 +1,191 @@
+"""Run guest tasks in a long-lived worker process, surviving its crashes and hangs.
+
+One worker per environment pays the TensorFlow import once. Each task gets a time limit;
+a worker that dies (segfault, abort) ends its task as CRASH, one that exceeds the limit is
+killed and its task ends as TIMEOUT; either way a fresh worker takes the remaining tasks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from matrix.envs import Environment
+
+
+class WorkerDied(Exception):
+    def __init__(self, how: str, message: str):
+        super().__init__(message)
+        self.how = how  # "crash" or "timeout"
+        self.message = message
+
+
+def _signal_name(returncode: int | None) -> str:
+    if returncode is None:
+        return "still running"
+    if returncode < 0:
+        try:
+            return f"killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"killed by signal {-returncode}"
+    return f"exited with status {returncode}"
+
+
+def _tail(path: Path, lines: int = 3) -> str:
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return ""
+    kept = [ln.strip() for ln in text.strip().splitlines() if ln.strip()][-lines:]
+    return " | ".join(kept)[-500:]
+
+
+@dataclass
+class WorkerProcess:
+    env: Environment
+    log_path: Path
+    startup_timeout: float = 900.0
+    hello: dict = field(default_factory=dict)
+    proc: subprocess.Popen | None = None
+    _lines: queue.Queue = field(default_factory=queue.Queue)
+
+    def start(self) -> dict:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = open(self.log_path, "ab")
+        self._lines = queue.Queue()
+        started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            [str(self.env.python), "-m", "matrix.guest.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            env=self.env.process_env(),
+            start_new_session=True,  # so a kill takes any children along
+        )
+        threading.Thread(target=self._read, args=(self.proc,), daemon=True).start()
+        self.hello = self._receive(self.startup_timeout, "starting the worker")
+        self.hello["spawn_seconds"] = round(time.perf_counter() - started, 3)
+        return self.hello
+
+    def _read(self, proc: subprocess.Popen) -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            self._lines.put(line)
+        self._lines.put(None)  # EOF: the worker is gone
+
+    def _receive(self, timeout: float, doing: str) -> dict:
+        try:
+            line = self._lines.get(timeout=timeout)
+        except queue.Empty:
+            self.kill()
+            raise WorkerDied("timeout", f"no answer after {timeout:g}s while {doing}")
+        if line is None:
+            assert self.proc is not None
+            code = self.proc.wait()
+            tail = _tail(self.log_path)
+            message = f"worker {_signal_name(code)} while {doing}"
+            raise WorkerDied("crash", message + (f": {tail}" if tail else ""))
+        return json.loads(line)
+
+    def request(self, task: dict, timeout: float) -> dict:
+        assert self.proc is not None and self.proc.stdin is not None
+        try:
+            self.proc.stdin.write((json.dumps(task) + "\n").encode())
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            pass  # it died; _receive reports how
+        return self._receive(timeout, "running the task")
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            try:
+                assert self.proc.stdin is not None
+                self.proc.stdin.write(b'{"op": "exit"}\n')
+                self.proc.stdin.close()
+                self.proc.wait(timeout=30)
+            except (OSError, subprocess.TimeoutExpired):
+                self.kill()
+        if getattr(self, "_log", None):
+            self._log.close()
+
+
+@dataclass
+class SupervisorStats:
+    worker_starts: int = 0
+    import_seconds: list[float] = field(default_factory=list)
+    crashes: int = 0
+    timeouts: int = 0
+
+
+def run_tasks(
+    env: Environment,
+    tasks: Iterable[dict],
+    on_result: Callable[[dict, dict], None],
+    *,
+    timeout: float,
+    log_path: Path,
+) -> SupervisorStats:
+    """Send every task to a worker of `env`; call on_result(task, answer) for each.
+
+    A crashed or hung task is answered with {"status": "CRASH"|"TIMEOUT", ...} and the next
+    task goes to a new worker. If the worker cannot even start, every task gets that answer.
+    """
+    stats = SupervisorStats()
+    worker: WorkerProcess | None = None
+    try:
+        for task in tasks:
+            if worker is None:
+                worker = WorkerProcess(env, log_path)
+                stats.worker_starts += 1
+                try:
+                    hello = worker.start()
+                    stats.import_seconds.append(hello["info"]["import_seconds"])
+                except WorkerDied as exc:
+                    worker.stop()
+                    worker = None
+                    on_result(task, _died_answer(exc, stats))
+                    continue
+            started = time.perf_counter()
+            try:
+                answer = worker.request(task, timeout)
+            except WorkerDied as exc:
+                worker.stop()
+                worker = None
+                answer = _died_answer(exc, stats)
+            answer["wall_seconds"] = round(time.perf_counter() - started, 5)
+            on_result(task, answer)
+    finally:
+        if worker is not None:
+            worker.stop()
+    return stats
+
+
+def _died_answer(exc: WorkerDied, stats: SupervisorStats) -> dict:
+    if exc.how == "timeout":
+        stats.timeouts += 1
+        status, category = "TIMEOUT", "timeout"
+    else:
+        stats.crashes += 1
+        status, category = "CRASH", "crash"
+    return {
+        "status": status,
+        "error_category": category,
+        "exception_type": None,
+        "message": exc.message,
+    }
