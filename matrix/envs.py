@@ -20,6 +20,7 @@ from pathlib import Path
 from matrix.catalog import Catalog, TFRelease
 from matrix.home import PROJECT_ROOT, Home
 from matrix.pythons import find_python
+from matrix.store import exclusive_lock
 
 LOCKS_DIR = Path(__file__).with_name("locks")
 STAMP_VERSION = 1
@@ -148,6 +149,15 @@ def ensure_env(
     lock_text = ensure_lock(release, catalog)
     env_id = env_id_for(release, lock_text)
     path = home.envs / release.name
+    ready = _ready_env(release, home, env_id)
+    if ready is not None:  # the common case: no lock, no subprocess, no TensorFlow
+        return ready
+    with exclusive_lock(home.envs / f"{release.name}.lock", log):
+        return _ready_env(release, home, env_id) or _create_env(release, home, env_id, log)
+
+
+def _ready_env(release: TFRelease, home: Home, env_id: str) -> Environment | None:
+    path = home.envs / release.name
     stamp = read_stamp(home, release)
     if (
         stamp
@@ -156,7 +166,11 @@ def ensure_env(
         and (path / "bin" / "python").exists()
     ):
         return Environment(release, path, env_id, stamp["info"])
+    return None
 
+
+def _create_env(release: TFRelease, home: Home, env_id: str, log) -> Environment:
+    path = home.envs / release.name
     interpreter = find_python(release.python)
     if interpreter is None:
         raise EnvUnavailable(

@@ -10,6 +10,8 @@ import re
 # (category, exception type regex, message regex)
 RULES = (
     ("missing_op", r".*", r"Op type not registered|no kernel|OpKernel was registered"),
+    # an op exists but gained attributes/inputs in a newer TF (e.g. VarHandleOp debug_name)
+    ("op_changed", r".*", r"NodeDef mentions attr|NodeDef expected inputs|NodeDef missing attr"),
     ("unsupported_format", r".*",
      r"File format not supported|only supports V3 `?\.keras`? files|"
      r"not a SavedModel|SavedModel file does not exist|Unable to (open|synchronously open) file|"
@@ -58,10 +60,16 @@ def first_line(message, limit=300):
     lines = [ln.strip() for ln in (message or "").strip().splitlines() if ln.strip()]
     if not lines:
         return ""
+    # TF and Keras often open with a generic line; prefer the first one naming the problem
+    generic = re.compile(r"^(Graph execution error|Exception encountered when calling|"
+                         r"Detected at node|Traceback|Node:|\s*File )", re.IGNORECASE)
     line = lines[0]
-    # TF errors often start with a generic line; keep the one naming the real problem
     for candidate in lines:
-        if re.search(r"Op type not registered|not supported|Unknown|not found", candidate):
-            line = candidate
-            break
+        if re.search(r"Op type not registered|not supported|Unknown|not found|NodeDef",
+                     candidate):
+            return candidate[:limit]
+    if generic.search(line):
+        for candidate in lines[1:]:
+            if not generic.search(candidate) and len(candidate) > 10:
+                return (line + " " + candidate)[:limit]
     return line[:limit]

@@ -1,0 +1,249 @@
+"""The compatibility report: Markdown, HTML, CSV/JSON data and a heat map, from stored results.
+
+`python -m matrix.report [--versions 2.12 2.21] [--out reports]`. Host side: pandas
+aggregates, tabulate renders the Markdown tables, matplotlib draws the picture.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import os
+import platform
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+from tabulate import tabulate
+
+from matrix.catalog import load_catalog
+from matrix.engine import env_record_path, read_results
+from matrix.guest.registry import FORMATS, LOADERS
+from matrix.home import PROJECT_ROOT, Home, default_home
+
+ATTEMPTED = ("PASS", "MISMATCH", "ERROR", "CRASH", "TIMEOUT", "SAVE_FAILED")
+CELL_KEYS = ["producer", "consumer", "fixture", "format", "loader"]
+COLUMNS = [
+    "producer", "producer_tf", "producer_keras", "consumer", "consumer_tf", "consumer_keras",
+    "consumer_python", "fixture", "format", "loader", "status", "error_category",
+    "exception_type", "message", "max_abs_error", "load_seconds", "wall_seconds",
+    "finished_at", "artifact_sha256", "consumer_env_id", "key",
+]  # fmt: skip
+
+
+def _version_key(minor: str) -> tuple:
+    return (999,) if minor == "nightly" else tuple(int(x) for x in minor.split("."))
+
+
+def load_frame(home: Home, versions: list[str]) -> pd.DataFrame:
+    """One row per cell (latest result), restricted to the selected versions."""
+    df = pd.DataFrame(read_results(home))
+    if df.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    for col in COLUMNS:
+        if col not in df:
+            df[col] = None
+    df = df[df["producer"].isin(versions) & df["consumer"].isin(versions)]
+    df = df.sort_values("finished_at").drop_duplicates(CELL_KEYS, keep="last")
+    return df.sort_values(
+        CELL_KEYS, key=lambda s: s.map(_version_key) if s.name in ("producer", "consumer") else s
+    ).reset_index(drop=True)
+
+
+def environments(home: Home, versions: list[str]) -> list[dict]:
+    catalog = load_catalog().by_minor()
+    rows = []
+    for minor in versions:
+        release = catalog[minor]
+        try:
+            record = json.loads(env_record_path(home, release).read_text())
+        except (OSError, ValueError):
+            record = {"status": "NOT_RUN", "reason": "no run has checked this environment"}
+        info = record.get("info", {})
+        rows.append({
+            "tf": minor, "release": release.version, "package": release.package,
+            "python": info.get("python", release.python), "status": record.get("status"),
+            "tensorflow": info.get("tensorflow"), "keras": info.get("keras"),
+            "numpy": info.get("numpy"), "import_seconds": info.get("import_seconds"),
+            "reason": record.get("reason", ""), "pins": ", ".join(release.pins + release.no_deps),
+            "env_id": record.get("env_id"), "packages": info.get("packages", {}),
+        })  # fmt: skip
+    return rows
+
+
+def cell_summary(group: pd.DataFrame) -> str:
+    """'7/9 missing_op': passes / attempted, and the most common failure category."""
+    tried = group[group["status"].isin(ATTEMPTED)]
+    if tried.empty:
+        return "n/a"
+    passed = int((tried["status"] == "PASS").sum())
+    text = f"{passed}/{len(tried)}"
+    failed = tried[tried["status"] != "PASS"]
+    if not failed.empty:
+        cats = failed["error_category"].fillna(failed["status"].str.lower())
+        text += " " + cats.value_counts().index[0]
+    return text
+
+
+def pivot(df: pd.DataFrame, versions: list[str]) -> pd.DataFrame:
+    table = (
+        df.groupby(["producer", "consumer"])
+        .apply(cell_summary, include_groups=False)
+        .unstack("consumer")
+    )
+    present = [v for v in versions if v in set(df["producer"]) | set(df["consumer"])]
+    return table.reindex(index=present, columns=present).fillna("")
+
+
+def pass_rate(df: pd.DataFrame, versions: list[str]) -> pd.DataFrame:
+    tried = df[df["status"].isin(ATTEMPTED)]
+    rate = (
+        tried.assign(ok=tried["status"] == "PASS")
+        .groupby(["producer", "consumer"])["ok"]
+        .mean()
+        .unstack("consumer")
+    )
+    present = [v for v in versions if v in set(df["producer"]) | set(df["consumer"])]
+    return rate.reindex(index=present, columns=present)
+
+
+def boundaries(df: pd.DataFrame) -> pd.DataFrame:
+    """Per error category: how often, where first seen, and one real message to trace it."""
+    failed = df[df["status"].isin(("MISMATCH", "ERROR", "CRASH", "TIMEOUT", "SAVE_FAILED"))]
+    rows = []
+    for category, group in failed.groupby(failed["error_category"].fillna("unclassified")):
+        ex = group.iloc[0]
+        rows.append({
+            "category": category, "cells": len(group),
+            "example (producer → consumer, fixture/format, loader)":
+                f"{ex.producer} → {ex.consumer}, {ex.fixture}/{ex.format}, {ex.loader}",
+            "message": str(ex.message)[:160].replace("|", "\\|").replace("\n", " "),
+        })  # fmt: skip
+    return pd.DataFrame(rows).sort_values("cells", ascending=False) if rows else pd.DataFrame()
+
+
+def stamp() -> dict:
+    def git(*args: str) -> str:
+        out = subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True)
+        return out.stdout.strip()
+
+    try:
+        mem = int(Path("/proc/meminfo").read_text().split()[1]) // (1024 * 1024)
+    except (OSError, ValueError, IndexError):
+        mem = None
+    return {
+        "generated_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
+        f"{mem} GiB RAM, {platform.platform()}",
+        "commit": git("rev-parse", "--short", "HEAD") + (" (dirty)" if git("status", "--porcelain", "--untracked-files=no") else ""),
+    }
+
+
+def render_markdown(df, envs, versions, meta) -> str:
+    out = ["# TensorFlow SavedModel / Keras compatibility matrix", ""]
+    out.append(
+        f"Generated {meta['generated_at']} on {meta['machine']}, tool commit `{meta['commit']}`. "
+        f"{len(df)} cells: " + ", ".join(f"{k} {v}" for k, v in df["status"].value_counts().items())
+    )
+    out += ["", "Rows: the TensorFlow that **saved** the model (producer). Columns: the TensorFlow "
+            "that **loaded** it (consumer). A cell reads `passed/attempted` and the most common "
+            "failure category; `n/a` = no loader applies. PASS means the model loaded and its "
+            "outputs matched the producer's reference outputs (rtol 1e-4, atol 1e-5).", ""]
+    out += ["## Environments", ""]
+    env_cols = ["tf", "release", "package", "python", "status", "tensorflow", "keras", "numpy",
+                "pins", "reason"]  # fmt: skip
+    out.append(tabulate([[e[c] for c in env_cols] for e in envs], env_cols, tablefmt="github"))
+    out += ["", "## All loaders", ""]
+    out.append(tabulate(pivot(df, versions), headers="keys", tablefmt="github"))
+    for loader in LOADERS:
+        sub = df[df["loader"] == loader]
+        if sub.empty:
+            continue
+        out += ["", f"## Loader `{loader}`", "", LOADERS[loader]["doc"], ""]
+        out.append(tabulate(pivot(sub, versions), headers="keys", tablefmt="github"))
+    out += ["", "## Error categories, with a real message each", ""]
+    b = boundaries(df)
+    out.append(tabulate(b, headers="keys", tablefmt="github", showindex=False) if len(b) else "none")
+    out += ["", "## Formats and fixtures", ""]
+    out += [f"- format `{k}`: {v['doc']}" for k, v in FORMATS.items()]
+    out += ["", "Raw data: `results.csv` (one row per cell), `results.json` (cells, environments "
+            "with their full package lists, and this stamp).", ""]
+    return "\n".join(out)
+
+
+def render_html(df, envs, versions, meta) -> str:
+    rate = pass_rate(df, versions)
+    summary = pivot(df, versions)
+
+    def color(v):
+        if pd.isna(v):
+            return "background:#eee"
+        return f"background:hsl({int(120 * v)},70%,80%)"
+
+    styled = summary.style.apply(
+        lambda col: [color(rate.loc[i, col.name]) if i in rate.index and col.name in rate.columns
+                     else "" for i in col.index])  # fmt: skip
+    env_table = pd.DataFrame(envs).drop(columns=["packages"]).to_html(index=False)
+    fails = boundaries(df)
+    return f"""<!doctype html><html><head><meta charset="utf-8">
+<title>TensorFlow compatibility matrix</title>
+<style>body{{font-family:sans-serif;margin:2em}} table{{border-collapse:collapse;font-size:12px}}
+td,th{{border:1px solid #ccc;padding:2px 4px}}</style></head><body>
+<h1>TensorFlow compatibility matrix</h1>
+<p>Generated {meta['generated_at']} on {meta['machine']}, tool commit <code>{meta['commit']}</code>.
+Rows save, columns load; cells are passed/attempted and the dominant failure category.</p>
+<h2>All loaders</h2>{styled.to_html()}
+<h2>Error categories</h2>{fails.to_html(index=False) if len(fails) else "none"}
+<h2>Environments</h2>{env_table}
+</body></html>"""
+
+
+def render_png(df, versions, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rate = pass_rate(df, versions)
+    fig, ax = plt.subplots(figsize=(1 + 0.45 * len(rate.columns), 1 + 0.4 * len(rate.index)))
+    im = ax.imshow(rate.to_numpy(dtype=float), cmap="RdYlGn", vmin=0, vmax=1)
+    ax.set_xticks(range(len(rate.columns)), rate.columns, rotation=90)
+    ax.set_yticks(range(len(rate.index)), rate.index)
+    ax.set_xlabel("loaded by TensorFlow")
+    ax.set_ylabel("saved by TensorFlow")
+    ax.set_title("share of attempted loads that pass")
+    fig.colorbar(im, ax=ax, fraction=0.04)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write_report(home: Home, versions: list[str], out_dir: Path) -> dict:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    versions = sorted(versions, key=_version_key)
+    df = load_frame(home, versions)
+    envs = environments(home, versions)
+    meta = stamp()
+    df[COLUMNS].to_csv(out_dir / "results.csv", index=False)
+    data = {"stamp": meta, "versions": versions, "environments": envs,
+            "cells": json.loads(df[COLUMNS].to_json(orient="records"))}  # fmt: skip
+    (out_dir / "results.json").write_text(json.dumps(data, indent=1))
+    (out_dir / "compatibility.md").write_text(render_markdown(df, envs, versions, meta))
+    if not df.empty:
+        (out_dir / "compatibility.html").write_text(render_html(df, envs, versions, meta))
+        render_png(df, versions, out_dir / "compatibility.png")
+    return {"cells": len(df), "out": str(out_dir)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--versions", nargs="*", help="TF minors (default: catalog defaults)")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "reports")
+    args = parser.parse_args(argv)
+    versions = [r.minor for r in load_catalog().select(args.versions)]
+    print(write_report(default_home(), versions, args.out))
+
+
+if __name__ == "__main__":
+    main()

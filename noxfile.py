@@ -1,0 +1,139 @@
+"""tf-compat-matrix sessions.
+
+    nox -s matrix            the whole job: produce in every TF, consume in every TF, report
+    nox -s tests             unit tests and a small real end-to-end matrix
+    nox -s lint              ruff, and the guest code compiled by the oldest Python
+    nox -s lock              re-resolve matrix/locks/*.txt from matrix/versions.toml
+    nox -s bench             benchmark figures (printed, for the README)
+    nox -l --json            every session, including produce(tf=...) and consume(tf=...)
+
+Choose TensorFlow versions with `nox -s matrix -- --tf 2.12 2.21` or
+`TFMATRIX_VERSIONS="2.12 2.21" nox -s matrix` (default: every catalog version that is on).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import nox
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from matrix.catalog import load_catalog  # noqa: E402  (host side: stdlib + packaging only)
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["matrix"]
+nox.options.error_on_missing_interpreters = False
+nox.options.parallel = int(os.environ.get("NOX_PARALLEL", os.cpu_count() or 1))
+
+HOST_DEPS = ("pandas>=2", "tabulate>=0.9", "matplotlib>=3.7", "packaging>=23")
+TEST_DEPS = (*HOST_DEPS, "pytest>=8", "tomli>=2; python_version<'3.11'")
+
+
+def _versions_from_argv() -> list[str] | None:
+    """`nox ... -- --tf 2.12 2.21`: read here because it decides which sessions exist."""
+    argv = sys.argv
+    if "--" in argv and "--tf" in argv[argv.index("--") :]:
+        rest = argv[argv.index("--tf") + 1 :]
+        picked = []
+        for arg in rest:
+            if arg.startswith("-"):
+                break
+            picked.extend(arg.replace(",", " ").split())
+        os.environ["TFMATRIX_VERSIONS"] = " ".join(picked)  # parallel workers inherit it
+        return picked
+    return None
+
+
+CATALOG = load_catalog()
+SELECTED = CATALOG.select(
+    _versions_from_argv() or os.environ.get("TFMATRIX_VERSIONS", "").replace(",", " ").split()
+)
+MINORS = [r.minor for r in SELECTED]
+
+
+def _release(minor: str):
+    return CATALOG.by_minor()[minor]
+
+
+@nox.session(venv_backend="none", allow_parallel=True)
+@nox.parametrize("tf", MINORS)
+def produce(session: nox.Session, tf: str) -> None:
+    """Install one TensorFlow and save every fixture in every format it supports."""
+    from matrix import engine
+    from matrix.home import default_home
+
+    summary = engine.produce(_release(tf), CATALOG, default_home(), log=session.log)
+    session.log(_describe(summary))
+
+
+@nox.session(
+    venv_backend="none",
+    allow_parallel=True,
+    requires=[f"produce(tf='{m}')" for m in MINORS],
+)
+@nox.parametrize("tf", MINORS)
+def consume(session: nox.Session, tf: str) -> None:
+    """Load every produced artifact with every loader, in one TensorFlow."""
+    from matrix import engine
+    from matrix.home import default_home
+
+    summary = engine.consume(_release(tf), SELECTED, CATALOG, default_home(), log=session.log)
+    session.log(_describe(summary))
+
+
+@nox.session(requires=[f"consume(tf='{m}')" for m in MINORS])
+def report(session: nox.Session) -> None:
+    """Write reports/ from the stored results of the selected versions."""
+    session.install(*HOST_DEPS)
+    session.run("python", "-m", "matrix.report", "--versions", *MINORS)
+
+
+@nox.session(venv_backend="none", requires=["report"])
+def matrix(session: nox.Session) -> None:
+    """The main job: every selected TensorFlow saves, every one loads, then the report."""
+    session.log(f"matrix of {len(MINORS)} TensorFlow versions done; see reports/compatibility.md")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Unit tests plus a real end-to-end matrix (TF 2.15 with Keras 2, TF 2.16 with Keras 3)."""
+    session.install(*TEST_DEPS)
+    session.run("python", "-m", "pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff, and every guest module compiled by the oldest interpreter the catalog uses."""
+    session.install("ruff")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("python", "-m", "matrix.guestcheck", external=True)
+
+
+@nox.session(venv_backend="none")
+def lock(session: nox.Session) -> None:
+    """Re-resolve the lock file of every selected version (uv pip compile, exclude-newer)."""
+    from matrix.envs import compile_lock
+
+    for release in SELECTED:
+        session.log(f"{release.name}: {compile_lock(release, CATALOG)}")
+
+
+@nox.session(venv_backend="none")
+def bench(session: nox.Session) -> None:
+    """Benchmark figures of the engine (cold run, floor, rerun, add a version, naive, RSS)."""
+    session.run("python", "-m", "matrix.bench", *session.posargs, external=True)
+
+
+def _describe(summary) -> str:
+    if summary.unavailable:
+        return f"{summary.name}: environment unavailable ({summary.unavailable}); recorded"
+    imports = ", ".join(f"{s:.1f}s" for s in summary.import_seconds) or "none"
+    return (
+        f"{summary.name}: {summary.computed} computed, {summary.cached} cached, "
+        f"TensorFlow imports: {imports}, crashes {summary.crashes}, timeouts {summary.timeouts}"
+    )
+
+
