@@ -135,5 +135,3 @@ def _describe(summary) -> str:
         f"{summary.name}: {summary.computed} computed, {summary.cached} cached, "
         f"TensorFlow imports: {imports}, crashes {summary.crashes}, timeouts {summary.timeouts}"
     )
-
-

@@ -55,7 +55,7 @@ def active_loaders() -> list[str]:
 
 
 def env_record_path(home: Home, release: TFRelease) -> Path:
-    return home.envs / f"{release.name}.status.json"
+    return home.results / f"{release.name}.env.json"
 
 
 def open_env(release: TFRelease, catalog: Catalog, home: Home, log: Log) -> Environment | None:
@@ -86,6 +86,7 @@ class StepSummary:
     cell_seconds: list[float] = field(default_factory=list)
     crashes: int = 0
     timeouts: int = 0
+    peak_rss_kb: int = 0
     unavailable: str | None = None
 
 
@@ -238,15 +239,29 @@ def consume(
                         summary.computed += 1
                         continue
                     records[len(tasks)] = record
-                    tasks.append({"op": "consume", "id": len(tasks), "loader": loader,
-                                  "artifact_dir": str(directory)})
+                    tasks.append(
+                        {
+                            "op": "consume",
+                            "id": len(tasks),
+                            "loader": loader,
+                            "artifact_dir": str(directory),
+                        }
+                    )
             if tasks:
                 progress = Progress(summary.name, len(tasks), log)
 
                 def on_result(task: dict, answer: dict) -> None:
                     record = records[task["id"]]
-                    for k in ("status", "error_category", "exception_type", "message",
-                              "detail", "max_abs_error", "load_seconds", "wall_seconds"):
+                    for k in (
+                        "status",
+                        "error_category",
+                        "exception_type",
+                        "message",
+                        "detail",
+                        "max_abs_error",
+                        "load_seconds",
+                        "wall_seconds",
+                    ):
                         record[k] = answer.get(k)
                     record["finished_at"] = _now()
                     store.append(record)
@@ -262,6 +277,7 @@ def consume(
                 summary.worker_starts = stats.worker_starts
                 summary.import_seconds = stats.import_seconds
                 summary.crashes, summary.timeouts = stats.crashes, stats.timeouts
+                summary.peak_rss_kb = stats.peak_rss_kb
         finally:
             store.close()
     return summary

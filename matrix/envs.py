@@ -123,8 +123,12 @@ def env_id_for(release: TFRelease, lock_text: str) -> str:
 
 
 def _last_line(text: str) -> str:
-    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
-    return lines[-1] if lines else "(no output)"
+    """The end of an installer's or interpreter's complaint, unwrapped (uv wraps long lines)."""
+    lines = [ln.strip(" ×╰─▶│") for ln in text.strip().splitlines()]
+    joined = " ".join(ln for ln in lines if ln)
+    if "Traceback" in joined:  # a Python error: its last line says it
+        return [ln for ln in lines if ln][-1][:400]
+    return joined[-400:] or "(no output)"
 
 
 def _stamp_path(home: Home, release: TFRelease) -> Path:
@@ -138,9 +142,7 @@ def read_stamp(home: Home, release: TFRelease) -> dict | None:
         return None
 
 
-def ensure_env(
-    release: TFRelease, catalog: Catalog, home: Home, log=print
-) -> Environment:
+def ensure_env(release: TFRelease, catalog: Catalog, home: Home, log=print) -> Environment:
     """The ready environment for `release`, created (or repaired) only when needed.
 
     Raises EnvUnavailable (NO_INTERPRETER, INSTALL_FAILED, IMPORT_FAILED) with the reason.
@@ -148,7 +150,7 @@ def ensure_env(
     home.ensure()
     lock_text = ensure_lock(release, catalog)
     env_id = env_id_for(release, lock_text)
-    path = home.envs / release.name
+    home.envs / release.name
     ready = _ready_env(release, home, env_id)
     if ready is not None:  # the common case: no lock, no subprocess, no TensorFlow
         return ready

@@ -15,10 +15,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 @dataclass(frozen=True)
 class Home:
     root: Path
+    # environments may live elsewhere (TFMATRIX_ENVS), so stores that differ share installs
+    envs_root: Path | None = None
 
     @property
     def envs(self) -> Path:
-        return self.root / "envs"
+        return self.envs_root or self.root / "envs"
 
     @property
     def artifacts(self) -> Path:
@@ -40,4 +42,8 @@ class Home:
 
 def default_home() -> Home:
     root = os.environ.get("TFMATRIX_HOME")
-    return Home(Path(root).resolve() if root else PROJECT_ROOT / ".matrix")
+    envs = os.environ.get("TFMATRIX_ENVS")
+    return Home(
+        Path(root).resolve() if root else PROJECT_ROOT / ".matrix",
+        Path(envs).resolve() if envs else None,
+    )

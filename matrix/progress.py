@@ -25,7 +25,4 @@ class Progress:
         left = self.total - self.done
         eta = f"{left / rate:.0f}s" if rate > 0 else "?"
         pct = 100.0 * self.done / self.total if self.total else 100.0
-        return (
-            f"[{self.label}] {self.done}/{self.total} ({pct:.0f}%) "
-            f"{rate:.1f}/s, ETA {eta}"
-        )
+        return f"[{self.label}] {self.done}/{self.total} ({pct:.0f}%) {rate:.1f}/s, ETA {eta}"

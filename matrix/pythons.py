@@ -20,9 +20,7 @@ _PROBE = "import sys; print('%d.%d' % sys.version_info[:2])"
 
 def _reports_version(exe: str | Path, minor: str) -> bool:
     try:
-        out = subprocess.run(
-            [str(exe), "-c", _PROBE], capture_output=True, text=True, timeout=30
-        )
+        out = subprocess.run([str(exe), "-c", _PROBE], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return False
     return out.returncode == 0 and out.stdout.strip() == minor
@@ -81,7 +79,7 @@ def downloads_allowed() -> bool:
     return value.lower() in ("auto", "always", "1", "yes", "true")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def find_python(minor: str) -> Path | None:
     """Path of a working `python<minor>`, or None when none can be found or fetched."""
     override = os.environ.get("TFMATRIX_PYTHON_" + minor.replace(".", "_"))

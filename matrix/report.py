@@ -136,7 +136,8 @@ def stamp() -> dict:
         "generated_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
         f"{mem} GiB RAM, {platform.platform()}",
-        "commit": git("rev-parse", "--short", "HEAD") + (" (dirty)" if git("status", "--porcelain", "--untracked-files=no") else ""),
+        "commit": git("rev-parse", "--short", "HEAD")
+        + (" (dirty)" if git("status", "--porcelain", "--untracked-files=no") else ""),
     }
 
 
@@ -146,10 +147,14 @@ def render_markdown(df, envs, versions, meta) -> str:
         f"Generated {meta['generated_at']} on {meta['machine']}, tool commit `{meta['commit']}`. "
         f"{len(df)} cells: " + ", ".join(f"{k} {v}" for k, v in df["status"].value_counts().items())
     )
-    out += ["", "Rows: the TensorFlow that **saved** the model (producer). Columns: the TensorFlow "
-            "that **loaded** it (consumer). A cell reads `passed/attempted` and the most common "
-            "failure category; `n/a` = no loader applies. PASS means the model loaded and its "
-            "outputs matched the producer's reference outputs (rtol 1e-4, atol 1e-5).", ""]
+    out += [
+        "",
+        "Rows: the TensorFlow that **saved** the model (producer). Columns: the TensorFlow "
+        "that **loaded** it (consumer). A cell reads `passed/attempted` and the most common "
+        "failure category; `n/a` = no loader applies. PASS means the model loaded and its "
+        "outputs matched the producer's reference outputs (rtol 1e-4, atol 1e-5).",
+        "",
+    ]
     out += ["## Environments", ""]
     env_cols = ["tf", "release", "package", "python", "status", "tensorflow", "keras", "numpy",
                 "pins", "reason"]  # fmt: skip
@@ -164,11 +169,17 @@ def render_markdown(df, envs, versions, meta) -> str:
         out.append(tabulate(pivot(sub, versions), headers="keys", tablefmt="github"))
     out += ["", "## Error categories, with a real message each", ""]
     b = boundaries(df)
-    out.append(tabulate(b, headers="keys", tablefmt="github", showindex=False) if len(b) else "none")
+    out.append(
+        tabulate(b, headers="keys", tablefmt="github", showindex=False) if len(b) else "none"
+    )
     out += ["", "## Formats and fixtures", ""]
     out += [f"- format `{k}`: {v['doc']}" for k, v in FORMATS.items()]
-    out += ["", "Raw data: `results.csv` (one row per cell), `results.json` (cells, environments "
-            "with their full package lists, and this stamp).", ""]
+    out += [
+        "",
+        "Raw data: `results.csv` (one row per cell), `results.json` (cells, environments "
+        "with their full package lists, and this stamp).",
+        "",
+    ]
     return "\n".join(out)
 
 
@@ -191,7 +202,7 @@ def render_html(df, envs, versions, meta) -> str:
 <style>body{{font-family:sans-serif;margin:2em}} table{{border-collapse:collapse;font-size:12px}}
 td,th{{border:1px solid #ccc;padding:2px 4px}}</style></head><body>
 <h1>TensorFlow compatibility matrix</h1>
-<p>Generated {meta['generated_at']} on {meta['machine']}, tool commit <code>{meta['commit']}</code>.
+<p>Generated {meta["generated_at"]} on {meta["machine"]}, tool commit <code>{meta["commit"]}</code>.
 Rows save, columns load; cells are passed/attempted and the dominant failure category.</p>
 <h2>All loaders</h2>{styled.to_html()}
 <h2>Error categories</h2>{fails.to_html(index=False) if len(fails) else "none"}

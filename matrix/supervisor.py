@@ -131,6 +131,7 @@ class SupervisorStats:
     import_seconds: list[float] = field(default_factory=list)
     crashes: int = 0
     timeouts: int = 0
+    peak_rss_kb: int = 0
 
 
 def run_tasks(
@@ -169,6 +170,7 @@ def run_tasks(
                 worker = None
                 answer = _died_answer(exc, stats)
             answer["wall_seconds"] = round(time.perf_counter() - started, 5)
+            stats.peak_rss_kb = max(stats.peak_rss_kb, answer.get("maxrss_kb") or 0)
             on_result(task, answer)
     finally:
         if worker is not None:

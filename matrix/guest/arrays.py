@@ -46,8 +46,11 @@ def compare(outputs, references):
     for i, (got, want) in enumerate(zip(outputs, references)):
         got = np.asarray(got)
         if got.shape != want.shape:
-            return False, None, "output %d has shape %s, expected %s" % (
-                i, list(got.shape), list(want.shape))
+            return (
+                False,
+                None,
+                "output %d has shape %s, expected %s" % (i, list(got.shape), list(want.shape)),
+            )
         if got.size:
             diff = np.abs(got.astype("float64") - want.astype("float64"))
             if np.isnan(diff).any():

@@ -12,33 +12,64 @@ RULES = (
     ("missing_op", r".*", r"Op type not registered|no kernel|OpKernel was registered"),
     # an op exists but gained attributes/inputs in a newer TF (e.g. VarHandleOp debug_name)
     ("op_changed", r".*", r"NodeDef mentions attr|NodeDef expected inputs|NodeDef missing attr"),
-    ("unsupported_format", r".*",
-     r"File format not supported|only supports V3 `?\.keras`? files|"
-     r"not a SavedModel|SavedModel file does not exist|Unable to (open|synchronously open) file|"
-     r"file signature not found|Unknown file format|No file or directory found at|"
-     r"is not a zip file|zipfile|unable to load .* as a keras|Keras 3 only supports"),
-    ("unknown_object", r".*",
-     r"Unknown (layer|object|loss|metric|activation|initializer|regularizer|constraint)|"
-     r"Could not locate (class|function)|custom_objects|register_keras_serializable|"
-     r"Could not deserialize"),
-    ("config_incompatible", r".*",
-     r"Unrecognized keyword arguments|unexpected keyword argument|"
-     r"Error when deserializing class|from_config|got an unexpected"),
+    # tf.saved_model.save of a Keras model: Keras 2 can not rebuild it without keras_metadata.pb
+    ("keras_metadata_missing", r".*", r"lacks the Keras metadata|keras_metadata\.pb"),
+    ("not_a_keras_model", r".*", r"'_UserObject' object|_UserObject"),
+    (
+        "variable_not_restored",
+        r".*",
+        r"Could not find variable|uninitialized value|"
+        r"Attempting to use uninitialized",
+    ),
+    (
+        "unsupported_format",
+        r".*",
+        r"File format not supported|only supports V3 `?\.keras`? files|"
+        r"not a SavedModel|SavedModel file does not exist|Unable to (open|synchronously open) file|"
+        r"file signature not found|Unknown file format|No file or directory found at|"
+        r"is not a zip file|zipfile|unable to load .* as a keras|Keras 3 only supports",
+    ),
+    (
+        "unknown_object",
+        r".*",
+        r"Unknown (layer|object|loss|metric|activation|initializer|regularizer|constraint)|"
+        r"Could not locate (class|function)|custom_objects|register_keras_serializable|"
+        r"Could not deserialize",
+    ),
+    (
+        "config_incompatible",
+        r".*",
+        r"Unrecognized keyword arguments|unexpected keyword argument|"
+        r"Error when deserializing class|from_config|got an unexpected",
+    ),
     ("missing_asset", r".*", r"asset|vocab(ulary)? file"),
-    ("signature", r".*",
-     r"signature|serving_default|structured_input_signature|"
-     r"Could not find matching (concrete )?function|ConcreteFunction|"
-     r"Cannot feed value|No (gradient|variables)"),
-    ("proto_parse", r".*(DecodeError|ParseError).*",
-     r".*"),
-    ("proto_parse", r".*", r"Error parsing message|Failed to parse|wire type|"
-     r"protocol message|Unknown field"),
+    (
+        "signature",
+        r".*",
+        r"signature|serving_default|structured_input_signature|"
+        r"Could not find matching (concrete )?function|ConcreteFunction|"
+        r"Cannot feed value|No (gradient|variables)",
+    ),
+    ("proto_parse", r".*(DecodeError|ParseError).*", r".*"),
+    (
+        "proto_parse",
+        r".*",
+        r"Error parsing message|Failed to parse|wire type|"
+        r"protocol message|Unknown field",
+    ),
     ("missing_variable", r".*", r"Key .* not found in checkpoint|variables|checkpoint"),
-    ("shape_or_dtype", r".*",
-     r"[Ii]ncompatible shape|expected shape|shape mismatch|dtype|Expected float|"
-     r"cannot be converted|InvalidArgumentError"),
-    ("python_incompatible", r".*", r"bad marshal data|code\(\) argument|unknown opcode|"
-     r"Lambda|lambda|marshal"),
+    (
+        "shape_or_dtype",
+        r".*",
+        r"[Ii]ncompatible shape|expected shape|shape mismatch|dtype|Expected float|"
+        r"cannot be converted|InvalidArgumentError",
+    ),
+    (
+        "python_incompatible",
+        r".*",
+        r"bad marshal data|code\(\) argument|unknown opcode|"
+        r"Lambda|lambda|marshal",
+    ),
     ("missing_dependency", r"(ModuleNotFoundError|ImportError)", r".*"),
 )
 
@@ -61,12 +92,14 @@ def first_line(message, limit=300):
     if not lines:
         return ""
     # TF and Keras often open with a generic line; prefer the first one naming the problem
-    generic = re.compile(r"^(Graph execution error|Exception encountered when calling|"
-                         r"Detected at node|Traceback|Node:|\s*File )", re.IGNORECASE)
+    generic = re.compile(
+        r"^(Graph execution error|Exception encountered when calling|"
+        r"Detected at node|Traceback|Node:|\s*File )",
+        re.IGNORECASE,
+    )
     line = lines[0]
     for candidate in lines:
-        if re.search(r"Op type not registered|not supported|Unknown|not found|NodeDef",
-                     candidate):
+        if re.search(r"Op type not registered|not supported|Unknown|not found|NodeDef", candidate):
             return candidate[:limit]
     if generic.search(line):
         for candidate in lines[1:]:

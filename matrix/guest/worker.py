@@ -10,6 +10,7 @@ the environment's versions and the TensorFlow import time.
 import hashlib
 import importlib.util
 import os
+import resource
 import shutil
 import sys
 import time
@@ -131,8 +132,9 @@ def consume(tf, task):
         if ok:
             result["status"] = protocol.PASS
         else:
-            result.update(status=protocol.MISMATCH, error_category="numeric_mismatch",
-                          message=reason)
+            result.update(
+                status=protocol.MISMATCH, error_category="numeric_mismatch", message=reason
+            )
     except NotApplicable as exc:
         seconds = time.perf_counter() - start
         result.update(status=protocol.NOT_APPLICABLE, message=str(exc))
@@ -160,8 +162,15 @@ def main():
     tf, import_seconds = import_tensorflow()
     info = describe(tf, round(import_seconds, 3))
     info["packages"] = installed_packages()
-    send({"type": "hello", "schema": protocol.SCHEMA_VERSION,
-          "harness": protocol.HARNESS_VERSION, "pid": os.getpid(), "info": info})
+    send(
+        {
+            "type": "hello",
+            "schema": protocol.SCHEMA_VERSION,
+            "harness": protocol.HARNESS_VERSION,
+            "pid": os.getpid(),
+            "info": info,
+        }
+    )
     short_info = dict((k, info[k]) for k in ("python", "tensorflow", "keras", "numpy"))
     for line in sys.stdin:
         if not line.strip():
@@ -177,6 +186,7 @@ def main():
         else:
             answer = {"status": protocol.ERROR, "message": "unknown op %r" % op}
         answer["id"] = task.get("id")
+        answer["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         answer["type"] = "result"
         send(answer)
 

@@ -1,0 +1,155 @@
+"""Engine benchmark: prints the figures the README quotes. Never a timed test.
+
+    python -m matrix.bench [--tf 2.12 2.21 ...] [--jobs 2] [--naive-sample 100]
+
+Uses a fresh artifact/result store (environments are reused: installing is not the engine's
+speed) and measures, on the selected versions (default: the whole catalog):
+  cold run (produce + consume, nothing cached), the floor and consume/floor ratio,
+  a no-change rerun, adding one version to an existing matrix, one process per cell on a
+  sample (and the projected naive/engine ratio), and the consumer worker's peak RSS.
+The floor = one TensorFlow import per consumer environment + the sum of every cell's pure
+load-and-call time, divided by the cores used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from matrix import engine
+from matrix.catalog import load_catalog
+from matrix.envs import ensure_env
+from matrix.fixtures import load_fixtures
+from matrix.home import Home, default_home
+from matrix.supervisor import run_tasks
+
+
+def quiet(_msg: str) -> None:
+    pass
+
+
+def run_matrix(releases, producers, catalog, home, jobs):
+    """Produce in `producers`... then consume in `releases`, `jobs` environments at a time."""
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(jobs) as pool:
+        produced = list(pool.map(lambda r: engine.produce(r, catalog, home, log=quiet), producers))
+    t1 = time.perf_counter()
+    with ThreadPoolExecutor(jobs) as pool:
+        consumed = list(
+            pool.map(lambda r: engine.consume(r, producers, catalog, home, log=quiet), releases)
+        )
+    t2 = time.perf_counter()
+    return produced, consumed, t1 - t0, t2 - t1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tf", nargs="*", default=None)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--naive-sample", type=int, default=100)
+    args = parser.parse_args()
+    catalog = load_catalog()
+    releases = catalog.select(args.tf)
+    envs_home = default_home()
+    root = Path(tempfile.mkdtemp(prefix="tfmatrix-bench-"))
+    home = Home(root / "store", envs_home.envs).ensure()
+    print(f"benchmark: {len(releases)} TF versions, {args.jobs} jobs, store {root}")
+
+    t = time.perf_counter()
+    envs = {r.minor: ensure_env(r, catalog, home, log=print) for r in releases}
+    print(f"environments ready (installed or reused): {time.perf_counter() - t:.1f}s")
+
+    # cold run: all versions but the last, then add the last one (its new row and column)
+    base, extra = releases[:-1], releases[-1]
+    _, consumed, produce_s, consume_s = run_matrix(base, base, catalog, home, args.jobs)
+    t = time.perf_counter()
+    _, added, add_p, add_c = run_matrix(releases, releases, catalog, home, args.jobs)
+    add_s = time.perf_counter() - t
+    added_cells = sum(s.computed for s in added)
+    cold_p, cold_c = produce_s + add_p, consume_s + add_c
+    # the floor, from this run's own measurements, over every cell computed
+    cells = [x for s in consumed + added for x in s.cell_seconds]
+    imports = [s.import_seconds[0] for s in consumed + added if s.import_seconds]
+    floor = (sum(imports) + sum(cells)) / args.jobs
+    total_cells = sum(s.computed for s in consumed + added)
+    consume_wall = cold_c
+    print(
+        f"cold run: {cold_p + cold_c:.1f}s = produce {cold_p:.1f}s + consume {cold_c:.1f}s; "
+        f"{total_cells} cells, {len(cells)} loaded in a worker"
+    )
+    print(
+        f"floor: ({sum(imports):.1f}s imports in {len(imports)} consumer environments + "
+        f"{sum(cells):.1f}s load-and-call) / {args.jobs} cores = {floor:.1f}s; "
+        f"consume wall / floor = {consume_wall / floor:.2f}"
+    )
+    print(
+        f"add TF {extra.minor} to a {len(base)}-version matrix: {add_s:.1f}s, "
+        f"{added_cells} cells computed "
+        f"(cells in its row and column: {len(added_cells_expected(home, extra))})"
+    )
+    peak = max(s.peak_rss_kb for s in consumed + added)
+    print(f"consumer worker peak RSS: {peak / 1024:.0f} MiB")
+
+    t = time.perf_counter()
+    _, again, _, _ = run_matrix(releases, releases, catalog, home, args.jobs)
+    rerun = time.perf_counter() - t
+    print(
+        f"no-change rerun: {rerun:.2f}s, {sum(s.computed for s in again)} cells computed, "
+        f"{sum(s.worker_starts for s in again)} TensorFlow processes started"
+    )
+
+    # naive: one fresh process per cell, on a random sample of the cells that load something
+    records = [
+        r for r in engine.read_results(home) if r["status"] not in ("NOT_APPLICABLE", "SAVE_FAILED")
+    ]
+    sample = random.Random(0).sample(records, min(args.naive_sample, len(records)))
+    dirs = {}
+    for minor in {r["producer"] for r in sample}:
+        rel = catalog.by_minor()[minor]
+        for d, m in engine.list_artifacts(home, [rel], load_fixtures()):
+            dirs[(minor, m["fixture"], m["format"])] = d
+
+    def naive(rec):
+        task = {
+            "op": "consume",
+            "id": 0,
+            "loader": rec["loader"],
+            "artifact_dir": str(dirs[(rec["producer"], rec["fixture"], rec["format"])]),
+        }
+        started = time.perf_counter()
+        run_tasks(
+            envs[rec["consumer"]],
+            [task],
+            lambda t, a: None,
+            timeout=300,
+            log_path=home.logs / "naive.log",
+        )
+        return time.perf_counter() - started
+
+    t = time.perf_counter()
+    with ThreadPoolExecutor(args.jobs) as pool:
+        per_cell = list(pool.map(naive, sample))
+    naive_wall = time.perf_counter() - t
+    mean = sum(per_cell) / len(per_cell)
+    projected = mean * len(cells) / args.jobs  # only cells that load something need a process
+    print(
+        f"one process per cell: {mean:.2f}s per cell on {len(sample)} cells "
+        f"({naive_wall:.0f}s wall); projected for {len(cells)} cells: {projected:.0f}s, "
+        f"naive / engine = {projected / consume_wall:.0f}x"
+    )
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def added_cells_expected(home, extra):
+    """Cells whose producer or consumer is the added version."""
+    return [r for r in engine.read_results(home) if extra.minor in (r["producer"], r["consumer"])]
+
+
+if __name__ == "__main__":
+    main()

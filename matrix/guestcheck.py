@@ -1,0 +1,85 @@
+"""Check the guest code the way it will run: compiled by the oldest Python in the catalog, and
+importing nothing but the standard library, TensorFlow, numpy and itself.
+
+`python -m matrix.guestcheck` exits non-zero and names the file on any violation.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+from matrix.catalog import load_catalog
+from matrix.fixtures import FIXTURES_DIR
+from matrix.home import PROJECT_ROOT
+from matrix.pythons import find_python
+
+GUEST_DIR = PROJECT_ROOT / "matrix" / "guest"
+ALLOWED_THIRD_PARTY = {"tensorflow", "numpy", "matrix", "tf_keras", "keras", "importlib_metadata"}
+_COMPILE = (
+    "import sys\n"
+    "bad = []\n"
+    "for p in sys.argv[1:]:\n"
+    "    try:\n"
+    "        compile(open(p, encoding='utf-8').read(), p, 'exec')\n"
+    "    except SyntaxError as e:\n"
+    "        bad.append('%s:%s: %s' % (p, e.lineno, e.msg))\n"
+    "print('\\n'.join(bad)); sys.exit(1 if bad else 0)\n"
+)
+
+
+def guest_files() -> list[Path]:
+    return sorted(GUEST_DIR.glob("*.py")) + sorted(FIXTURES_DIR.glob("*.py"))
+
+
+def foreign_imports(path: Path) -> list[str]:
+    """Top-level imports that are neither stdlib nor allowed in a TF environment."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bad = []
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        for name in names:
+            top = name.split(".")[0]
+            if top not in sys.stdlib_module_names and top not in ALLOWED_THIRD_PARTY:
+                bad.append(f"{path.relative_to(PROJECT_ROOT)}: imports {name}")
+    return bad
+
+
+def oldest_python() -> str:
+    return min(
+        (r.python for r in load_catalog().releases), key=lambda v: tuple(map(int, v.split(".")))
+    )
+
+
+def check() -> list[str]:
+    files = guest_files()
+    problems = [p for f in files for p in foreign_imports(f)]
+    minor = oldest_python()
+    exe = find_python(minor)
+    if exe is None:
+        problems.append(f"no Python {minor} found to compile the guest code with")
+        return problems
+    out = subprocess.run(
+        [str(exe), "-c", _COMPILE, *map(str, files)], capture_output=True, text=True
+    )
+    if out.returncode != 0:
+        problems.extend(ln for ln in (out.stdout + out.stderr).splitlines() if ln.strip())
+    return problems
+
+
+def main() -> None:
+    problems = check()
+    for p in problems:
+        print(p)
+    print(f"guest code: {len(guest_files())} files, {len(problems)} problems")
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()

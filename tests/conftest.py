@@ -1,0 +1,16 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+WILD = ROOT.parent / "shared" / "wild-savedmodels"
+
+
+@pytest.fixture
+def wild_dir():
+    if not WILD.is_dir():
+        pytest.skip("../shared/wild-savedmodels is not here")
+    return WILD

@@ -1,0 +1,42 @@
+import pytest
+from packaging.requirements import Requirement
+from packaging.version import Version
+
+from matrix.catalog import load_catalog
+
+
+def test_one_entry_per_minor_from_1_15_to_newest():
+    cat = load_catalog()
+    minors = [r.minor for r in cat.releases if not r.is_nightly]
+    assert minors[0] == "1.15"
+    assert len(minors) == len(set(minors))
+    versions = [Version(m) for m in minors]
+    assert versions == sorted(versions)
+    # every 2.x minor in between is present
+    twos = [v.minor for v in versions if v.major == 2]
+    assert twos == list(range(twos[0], twos[-1] + 1))
+
+
+def test_entries_are_valid_requirements_and_pythons():
+    for r in load_catalog().releases:
+        Requirement(r.requirement)
+        for pin in r.pins + r.no_deps:
+            Requirement(pin)
+        assert Version(r.python) >= Version("3.7")
+
+
+def test_selection_by_minor_exact_version_and_default():
+    cat = load_catalog()
+    assert [r.minor for r in cat.select(["2.12.1", "tf-1.15"])] == ["1.15", "2.12"]
+    default = cat.select(None)
+    assert "nightly" not in [r.minor for r in default]
+    assert [r.minor for r in cat.select(["nightly"])] == ["nightly"]
+    assert len(cat.select(["all"])) == len(cat.releases)
+    with pytest.raises(KeyError):
+        cat.select(["3.99"])
+
+
+def test_keras3_releases_bring_tf_keras_without_deps():
+    for r in load_catalog().releases:
+        if not r.is_nightly and Version(r.version) >= Version("2.16"):
+            assert any(p.startswith("tf-keras==") for p in r.no_deps), r.version

@@ -1,0 +1,322 @@
+"""A real matrix of two TensorFlow versions: 2.15 (Keras 2) and 2.16 (Keras 3).
+
+Environments are installed with uv on first use (TFMATRIX_ENVS shares them between runs);
+artifacts and results live in a temporary store per test session.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from matrix import engine
+from matrix.catalog import TFRelease, load_catalog
+from matrix.envs import ensure_env
+from matrix.fixtures import load_fixtures
+from matrix.home import PROJECT_ROOT, Home
+from matrix.store import read_jsonl
+from matrix.supervisor import run_tasks
+
+pytestmark = pytest.mark.tf
+
+VERSIONS = ["2.15", "2.16"]
+REAL_LOADERS = ["tf.saved_model.load", "tf1.Session", "keras.load_model", "tf_keras.load_model"]
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def releases(catalog):
+    return catalog.select(VERSIONS)
+
+
+@pytest.fixture(scope="session")
+def home(tmp_path_factory):
+    envs = os.environ.get("TFMATRIX_ENVS") or str(PROJECT_ROOT / ".matrix" / "envs")
+    return Home(tmp_path_factory.mktemp("store"), Path(envs)).ensure()
+
+
+@pytest.fixture(scope="session")
+def matrix_run(catalog, releases, home):
+    """Produce in both versions, consume in both: the small real matrix."""
+    produced = [engine.produce(r, catalog, home, log=print) for r in releases]
+    consumed = [engine.consume(r, releases, catalog, home, log=print) for r in releases]
+    return produced, consumed
+
+
+def cells(home, **where):
+    found = engine.read_results(home)
+    return [c for c in found if all(c[k] == v for k, v in where.items())]
+
+
+def one(home, **where):
+    found = cells(home, **where)
+    assert len(found) == 1, (where, found)
+    return found[0]
+
+
+def test_every_cell_has_exactly_one_result(matrix_run, home):
+    fixtures = load_fixtures()
+    artifacts = sum(len(f.formats) for f in fixtures) * len(VERSIONS)
+    records = engine.read_results(home)
+    assert len(records) == artifacts * len(REAL_LOADERS) * len(VERSIONS)
+    assert len({r["key"] for r in records}) == len(records)
+    for r in records:
+        assert r["status"] in (
+            "PASS",
+            "MISMATCH",
+            "ERROR",
+            "CRASH",
+            "TIMEOUT",
+            "NOT_APPLICABLE",
+            "SAVE_FAILED",
+        )
+        assert r["consumer_packages"]["numpy"]
+
+
+def test_same_version_saved_model_round_trip_passes(matrix_run, home):
+    for v in VERSIONS:
+        c = one(
+            home,
+            producer=v,
+            consumer=v,
+            fixture="module_signature",
+            format="saved_model",
+            loader="tf.saved_model.load",
+        )
+        assert c["status"] == "PASS", c
+        assert c["max_abs_error"] is not None and c["max_abs_error"] <= 1e-5
+
+
+def test_keras3_load_model_refuses_a_savedmodel_directory(matrix_run, home):
+    c = one(
+        home,
+        producer="2.15",
+        consumer="2.16",
+        fixture="keras_sequential",
+        format="saved_model",
+        loader="keras.load_model",
+    )
+    assert c["status"] == "ERROR"
+    assert c["error_category"] == "unsupported_format"
+    assert "File format not supported" in c["message"]
+
+
+def test_keras2_reads_h5_but_not_a_bare_tf_saved_model(matrix_run, home):
+    c = one(
+        home,
+        producer="2.15",
+        consumer="2.15",
+        fixture="keras_sequential",
+        format="keras_h5",
+        loader="keras.load_model",
+    )
+    assert c["status"] == "PASS", c
+    # tf.saved_model.save writes no keras_metadata.pb, so Keras 2 cannot rebuild the model
+    c = one(
+        home,
+        producer="2.15",
+        consumer="2.15",
+        fixture="keras_sequential",
+        format="saved_model",
+        loader="keras.load_model",
+    )
+    assert (c["status"], c["error_category"]) == ("ERROR", "keras_metadata_missing"), c
+    # and tf_keras gives Keras 2 back in 2.16
+    c = one(
+        home,
+        producer="2.15",
+        consumer="2.16",
+        fixture="keras_sequential",
+        format="keras_h5",
+        loader="tf_keras.load_model",
+    )
+    assert c["status"] == "PASS", c
+
+
+def test_irrelevant_loaders_are_not_applicable(matrix_run, home):
+    c = one(
+        home,
+        producer="2.16",
+        consumer="2.16",
+        fixture="module_signature",
+        format="saved_model",
+        loader="keras.load_model",
+    )
+    assert c["status"] == "NOT_APPLICABLE"
+    c = one(
+        home,
+        producer="2.15",
+        consumer="2.15",
+        fixture="keras_sequential",
+        format="saved_model",
+        loader="tf_keras.load_model",
+    )
+    assert c["status"] == "NOT_APPLICABLE" and "tf_keras is not installed" in c["message"]
+
+
+def test_rerun_recomputes_nothing_and_starts_no_tensorflow(matrix_run, catalog, releases, home):
+    for r in releases:
+        p = engine.produce(r, catalog, home, log=lambda m: None)
+        c = engine.consume(r, releases, catalog, home, log=lambda m: None)
+        assert (p.computed, p.worker_starts) == (0, 0)
+        assert (c.computed, c.worker_starts) == (0, 0) and c.cached > 0
+
+
+def test_crash_hang_and_raise_are_isolated_cells(matrix_run, catalog, releases, home, monkeypatch):
+    """A load that aborts its process is CRASH, one that hangs is TIMEOUT; the rest go on."""
+    monkeypatch.setenv("TFMATRIX_FAULT_LOADERS", "1")
+    fixture = [f for f in load_fixtures() if f.name == "module_signature"]
+    loaders = ["fault.abort", "tf.saved_model.load", "fault.hang", "fault.raise", "tf1.Session"]
+    fault_home = Home(home.root / "faults", home.envs).ensure()
+    producer = releases[1]
+    engine.produce(producer, catalog, fault_home, fixtures=fixture, log=print)
+    summary = engine.consume(
+        producer,
+        [producer],
+        catalog,
+        fault_home,
+        fixtures=fixture,
+        loaders=loaders,
+        timeout=25,
+        log=print,
+    )
+    got = {c["loader"]: c for c in engine.read_results(fault_home)}
+    assert got["fault.abort"]["status"] == "CRASH"
+    assert "SIGABRT" in got["fault.abort"]["message"]
+    assert got["fault.hang"]["status"] == "TIMEOUT"
+    assert got["fault.raise"]["status"] == "ERROR"
+    assert got["fault.raise"]["error_category"] == "missing_op"
+    assert got["tf.saved_model.load"]["status"] == "PASS"
+    assert got["tf1.Session"]["status"] == "PASS"
+    assert (summary.crashes, summary.timeouts, summary.worker_starts) == (1, 1, 3)
+
+
+def test_resume_after_sigkill_loses_no_finished_cell(matrix_run, catalog, releases, home):
+    resume_home = Home(home.root / "resume", home.envs).ensure()
+    for r in releases:  # reuse the session's artifacts
+        link = resume_home.artifacts / r.name
+        if not link.exists():
+            link.symlink_to(home.artifacts / r.name)
+    consumer = releases[0]
+    script = (
+        f"import sys; sys.path.insert(0, {str(PROJECT_ROOT)!r})\n"
+        "from pathlib import Path\n"
+        "from matrix import engine\nfrom matrix.catalog import load_catalog\n"
+        "from matrix.home import Home\n"
+        f"cat = load_catalog(); rels = cat.select({VERSIONS!r})\n"
+        f"home = Home(Path({str(resume_home.root)!r}), Path({str(resume_home.envs)!r}))\n"
+        "engine.consume(rels[0], rels, cat, home, log=lambda m: None)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
+    path = engine.results_path(resume_home, consumer)
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        if any(r["status"] == "PASS" for r in read_jsonl(path)):
+            break
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    before = {r["key"]: r for r in read_jsonl(path)}
+    expected = len(cells(home, consumer=consumer.minor))
+    assert 0 < len(before) < expected, "the kill should land mid-run"
+    summary = engine.consume(consumer, releases, catalog, resume_home, log=print)
+    after = read_jsonl(path)
+    assert len(after) == len({r["key"] for r in after}) == expected
+    assert summary.cached == len(before)
+    kept = {r["key"]: r for r in after}
+    assert all(kept[k] == v for k, v in before.items())
+
+
+def test_results_do_not_depend_on_load_order_or_sharing_a_process(
+    matrix_run, catalog, releases, home
+):
+    """Same cells, reversed order in one worker, and a sample one process per cell."""
+    consumer = releases[1]
+    env = ensure_env(consumer, catalog, home)
+    stored = [
+        c
+        for c in cells(home, consumer=consumer.minor)
+        if c["status"] not in ("NOT_APPLICABLE", "SAVE_FAILED")
+    ]
+    dirs = {
+        (a["fixture"], a["format"], a["producer"]["minor"]): d
+        for d, a in engine.list_artifacts(home, releases, load_fixtures())
+    }
+    tasks = [
+        {
+            "op": "consume",
+            "id": i,
+            "loader": c["loader"],
+            "artifact_dir": str(dirs[(c["fixture"], c["format"], c["producer"])]),
+        }
+        for i, c in enumerate(stored)
+    ]
+    outcome = {}
+    run_tasks(
+        env,
+        list(reversed(tasks)),
+        lambda t, a: outcome.__setitem__(t["id"], (a["status"], a["error_category"])),
+        timeout=120,
+        log_path=home.logs / "order.log",
+    )
+    for i, c in enumerate(stored):
+        assert outcome[i] == (c["status"], c["error_category"]), c
+    for i in range(0, len(tasks), max(1, len(tasks) // 3)):  # a sample, one process each
+        single = {}
+        run_tasks(
+            env,
+            [tasks[i]],
+            lambda t, a: single.update(a),
+            timeout=120,
+            log_path=home.logs / "single.log",
+        )
+        assert (single["status"], single["error_category"]) == outcome[i]
+
+
+def test_a_version_that_cannot_be_installed_is_recorded(catalog, home):
+    ghost = TFRelease(version="2.99.0", python="3.12", package="tensorflow-cpu")
+    summary = engine.produce(ghost, catalog, home, log=print)
+    record = json.loads(engine.env_record_path(home, ghost).read_text())
+    assert summary.unavailable == record["status"] == "INSTALL_FAILED"
+    assert "tensorflow-cpu" in record["reason"]
+
+
+def test_a_missing_interpreter_is_recorded(catalog, home, monkeypatch, tmp_path):
+    import matrix.envs
+
+    monkeypatch.setattr(matrix.envs, "find_python", lambda minor: None)
+    bare = Home(tmp_path / "bare", tmp_path / "no-envs").ensure()
+    release = catalog.select(["2.15"])[0]
+    summary = engine.consume(release, [release], catalog, bare, log=print)
+    record = json.loads(engine.env_record_path(bare, release).read_text())
+    assert summary.unavailable == record["status"] == "NO_INTERPRETER"
+    assert "Python 3.11" in record["reason"]
+
+
+def test_the_guest_runs_on_python_37_with_tf_1_15(catalog, home):
+    """The oldest corner of the catalog: TF 1.15 on Python 3.7 saves and loads for real."""
+    old = catalog.select(["1.15"])
+    fixture = [f for f in load_fixtures() if f.name == "module_signature"]
+    old_home = Home(home.root / "tf115", home.envs).ensure()
+    engine.produce(old[0], catalog, old_home, fixtures=fixture, log=print)
+    engine.consume(
+        old[0],
+        old,
+        catalog,
+        old_home,
+        fixtures=fixture,
+        loaders=["tf.saved_model.load", "tf1.Session"],
+        log=print,
+    )
+    got = engine.read_results(old_home)
+    assert {c["consumer_python"][:3] for c in got} == {"3.7"}
+    assert [c["status"] for c in got] == ["PASS", "PASS"], got
