@@ -86,7 +86,7 @@ class WorkerProcess:
             line = self._lines.get(timeout=timeout)
         except queue.Empty:
             self.kill()
-            raise WorkerDied("timeout", f"no answer after {timeout:g}s while {doing}")
+            raise WorkerDied("timeout", f"no answer after {timeout:g}s while {doing}") from None
         if line is None:
             assert self.proc is not None
             code = self.proc.wait()

@@ -275,7 +275,7 @@ def test_results_do_not_depend_on_load_order_or_sharing_a_process(
         run_tasks(
             env,
             [tasks[i]],
-            lambda t, a: single.update(a),
+            lambda t, a, single=single: single.update(a),
             timeout=120,
             log_path=home.logs / "single.log",
         )

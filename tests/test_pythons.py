@@ -7,7 +7,7 @@ from matrix import pythons
 
 def test_finds_pyenv_interpreters_without_path(monkeypatch, tmp_path):
     """pyenv shims answer only for active versions; the versions folder is searched directly."""
-    minor = "%d.%d" % sys.version_info[:2]
+    minor = "{}.{}".format(*sys.version_info[:2])
     fake_root = tmp_path / "pyenv"
     bindir = fake_root / "versions" / f"{minor}.99" / "bin"
     bindir.mkdir(parents=True)
@@ -38,7 +38,7 @@ def test_a_stale_candidate_is_not_an_interpreter(monkeypatch, tmp_path):
 
 
 def test_override_variable_wins(monkeypatch):
-    minor = "%d.%d" % sys.version_info[:2]
+    minor = "{}.{}".format(*sys.version_info[:2])
     monkeypatch.setenv("TFMATRIX_PYTHON_" + minor.replace(".", "_"), sys.executable)
     pythons.find_python.cache_clear()
     try:
