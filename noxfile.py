@@ -27,7 +27,7 @@ nox.options.sessions = ["matrix"]
 nox.options.error_on_missing_interpreters = False
 nox.options.parallel = int(os.environ.get("NOX_PARALLEL", os.cpu_count() or 1))
 
-HOST_DEPS = ("pandas>=2", "tabulate>=0.9", "matplotlib>=3.7", "packaging>=23")
+HOST_DEPS = ("pandas>=2", "tabulate>=0.9", "jinja2>=3", "matplotlib>=3.7", "packaging>=23")
 TEST_DEPS = (*HOST_DEPS, "pytest>=8", "tomli>=2; python_version<'3.11'")
 
 

@@ -93,7 +93,7 @@ def pivot(df: pd.DataFrame, versions: list[str]) -> pd.DataFrame:
         .unstack("consumer")
     )
     present = [v for v in versions if v in set(df["producer"]) | set(df["consumer"])]
-    return table.reindex(index=present, columns=present).fillna("")
+    return table.reindex(index=present, columns=present).astype(object).fillna("")
 
 
 def pass_rate(df: pd.DataFrame, versions: list[str]) -> pd.DataFrame:
@@ -108,16 +108,33 @@ def pass_rate(df: pd.DataFrame, versions: list[str]) -> pd.DataFrame:
     return rate.reindex(index=present, columns=present)
 
 
-def boundaries(df: pd.DataFrame) -> pd.DataFrame:
-    """Per error category: how often, where first seen, and one real message to trace it."""
+def _ranges(minors: set[str], versions: list[str]) -> str:
+    """'1.15–2.9, 2.12' for the selected versions present in `minors` (runs of neighbours)."""
+    runs: list[list[str]] = []
+    previous = None
+    for i, v in enumerate(versions):
+        if v in minors:
+            if previous is not None and previous == i - 1:
+                runs[-1].append(v)
+            else:
+                runs.append([v])
+            previous = i
+    return ", ".join(r[0] if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def boundaries(df: pd.DataFrame, versions: list[str]) -> pd.DataFrame:
+    """Per error category: how many cells, which producers and consumers, one real message."""
     failed = df[df["status"].isin(("MISMATCH", "ERROR", "CRASH", "TIMEOUT", "SAVE_FAILED"))]
     rows = []
     for category, group in failed.groupby(failed["error_category"].fillna("unclassified")):
         ex = group.iloc[0]
         rows.append({
-            "category": category, "cells": len(group),
-            "example (producer → consumer, fixture/format, loader)":
-                f"{ex.producer} → {ex.consumer}, {ex.fixture}/{ex.format}, {ex.loader}",
+            "category": category,
+            "cells": len(group),
+            "saved by": _ranges(set(group["producer"]), versions),
+            "loaded by": _ranges(set(group["consumer"]), versions),
+            "loaders": ", ".join(sorted(set(group["loader"]))),
+            "example": f"{ex.producer} → {ex.consumer}, {ex.fixture}/{ex.format}, {ex.loader}",
             "message": str(ex.message)[:160].replace("|", "\\|").replace("\n", " "),
         })  # fmt: skip
     return pd.DataFrame(rows).sort_values("cells", ascending=False) if rows else pd.DataFrame()
@@ -158,19 +175,32 @@ def render_markdown(df, envs, versions, meta) -> str:
     out += ["## Environments", ""]
     env_cols = ["tf", "release", "package", "python", "status", "tensorflow", "keras", "numpy",
                 "pins", "reason"]  # fmt: skip
-    out.append(tabulate([[e[c] for c in env_cols] for e in envs], env_cols, tablefmt="github"))
+    out.append(
+        tabulate(
+            [[e[c] for c in env_cols] for e in envs],
+            env_cols,
+            tablefmt="github",
+            disable_numparse=True,
+        )
+    )
     out += ["", "## All loaders", ""]
-    out.append(tabulate(pivot(df, versions), headers="keys", tablefmt="github"))
+    out.append(
+        tabulate(pivot(df, versions), headers="keys", tablefmt="github", disable_numparse=True)
+    )
     for loader in LOADERS:
         sub = df[df["loader"] == loader]
         if sub.empty:
             continue
         out += ["", f"## Loader `{loader}`", "", LOADERS[loader]["doc"], ""]
-        out.append(tabulate(pivot(sub, versions), headers="keys", tablefmt="github"))
+        out.append(
+            tabulate(pivot(sub, versions), headers="keys", tablefmt="github", disable_numparse=True)
+        )
     out += ["", "## Error categories, with a real message each", ""]
-    b = boundaries(df)
+    b = boundaries(df, versions)
     out.append(
-        tabulate(b, headers="keys", tablefmt="github", showindex=False) if len(b) else "none"
+        tabulate(b, headers="keys", tablefmt="github", showindex=False, disable_numparse=True)
+        if len(b)
+        else "none"
     )
     out += ["", "## Formats and fixtures", ""]
     out += [f"- format `{k}`: {v['doc']}" for k, v in FORMATS.items()]
@@ -196,7 +226,7 @@ def render_html(df, envs, versions, meta) -> str:
         lambda col: [color(rate.loc[i, col.name]) if i in rate.index and col.name in rate.columns
                      else "" for i in col.index])  # fmt: skip
     env_table = pd.DataFrame(envs).drop(columns=["packages"]).to_html(index=False)
-    fails = boundaries(df)
+    fails = boundaries(df, versions)
     return f"""<!doctype html><html><head><meta charset="utf-8">
 <title>TensorFlow compatibility matrix</title>
 <style>body{{font-family:sans-serif;margin:2em}} table{{border-collapse:collapse;font-size:12px}}

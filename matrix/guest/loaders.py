@@ -4,7 +4,9 @@ A loader raises NotApplicable when it does not exist in this TensorFlow (e.g. `t
 before TF 2.16); any other exception is a failed load and is classified by the caller.
 """
 
+import gc
 import os
+import sys
 import time
 
 from matrix.guest.arrays import flatten_outputs
@@ -126,22 +128,52 @@ def get_loader(name):
     raise NotApplicable("unknown loader %r" % name)
 
 
-def reset_state(tf):
-    """Forget what earlier cells left behind, so results do not depend on load order."""
-    for keras in (getattr(tf, "keras", None), _maybe_tf_keras()):
-        if keras is None:
+# Loaders whose objects live in a Keras module's global state (layer name counters,
+# custom-object registry, the Keras 2 graph). The TF loaders keep nothing global: the loaded
+# object or the Session's private Graph is dropped with the cell.
+KERAS_OF_LOADER = {
+    "keras.load_model": "tf.keras",
+    "tf_keras.load_model": "tf_keras",
+}
+GC_EVERY = 64  # cells; a full collection with TensorFlow loaded costs ~0.1 s, so amortise it
+
+_cells_since_gc = [0]
+
+
+def reset_state(tf, loader=None):
+    """Forget what a cell left behind, so results do not depend on load order.
+
+    `loader=None` resets every Keras (used after producing, which builds Keras models).
+    """
+    wanted = KERAS_OF_LOADER.get(loader) if loader else "all"
+    for name, keras in (("tf.keras", _tf_keras_api(tf, wanted)), ("tf_keras", _maybe_tf_keras())):
+        if keras is None or wanted not in ("all", name):
             continue
-        try:
-            keras.backend.clear_session()
-        except Exception:
-            pass
+        _clear_session(keras)
         try:
             keras.utils.get_custom_objects().clear()
         except Exception:
             pass
+    _cells_since_gc[0] += 1
+    if _cells_since_gc[0] >= GC_EVERY:
+        _cells_since_gc[0] = 0
+        gc.collect()
+
+
+def _clear_session(keras):
+    try:
+        keras.backend.clear_session(free_memory=False)  # Keras 3: skip its gc.collect()
+    except TypeError:
+        keras.backend.clear_session()
+    except Exception:
+        pass
+
+
+def _tf_keras_api(tf, wanted):
+    if wanted not in ("all", "tf.keras"):
+        return None  # touching tf.keras would import Keras 3 for nothing
+    return getattr(tf, "keras", None)
 
 
 def _maybe_tf_keras():
-    import sys
-
     return sys.modules.get("tf_keras")

@@ -9,7 +9,7 @@ import json
 import os
 
 SCHEMA_VERSION = 1
-HARNESS_VERSION = "2"
+HARNESS_VERSION = "3"
 
 # Cell statuses.
 PASS = "PASS"

@@ -145,7 +145,7 @@ def consume(tf, task):
         result["status"] = protocol.ERROR
         result.update(error_info(exc))
     finally:
-        reset_state(tf)
+        reset_state(tf, task.get("loader"))
     result["load_seconds"] = round(seconds, 5)
     return result
 

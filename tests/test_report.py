@@ -1,0 +1,87 @@
+import json
+
+import pandas as pd
+
+from matrix import report
+from matrix.home import Home
+
+VERSIONS = ["2.9", "2.10", "2.12"]
+
+
+def record(producer, consumer, loader, status, category=None, message=None, n=0):
+    return {
+        "key": f"{producer}-{consumer}-{loader}-{n}", "producer": producer, "consumer": consumer,
+        "fixture": f"fx{n}", "format": "saved_model", "loader": loader, "status": status,
+        "error_category": category, "message": message, "finished_at": f"2026-01-01T00:00:0{n}",
+    }  # fmt: skip
+
+
+def write_results(home, records):
+    home.results.mkdir(parents=True, exist_ok=True)
+    with open(home.results / "tf-x.jsonl", "w") as f:
+        for r in records:
+            f.write(json.dumps(r) + "\n")
+
+
+def sample():
+    op = "Op type not registered 'DisableCopyOnRead'"
+    return [
+        record("2.12", "2.9", "tf.saved_model.load", "ERROR", "missing_op", op, 1),
+        record("2.12", "2.9", "tf.saved_model.load", "ERROR", "missing_op", op, 2),
+        record("2.12", "2.9", "tf1.Session", "PASS", n=3),
+        record("2.12", "2.9", "keras.load_model", "NOT_APPLICABLE", n=4),
+        record("2.9", "2.12", "tf.saved_model.load", "PASS", n=1),
+        record("2.10", "2.10", "tf.saved_model.load", "PASS", n=1),
+    ]
+
+
+def test_cells_count_passes_over_attempts_with_the_dominant_category():
+    df = pd.DataFrame(sample())
+    table = report.pivot(df, VERSIONS)
+    assert table.loc["2.12", "2.9"] == "1/3 missing_op"
+    assert table.loc["2.9", "2.12"] == "1/1"
+    assert table.loc["2.9", "2.9"] == ""  # never run: empty, not a pass
+
+
+def test_only_the_latest_result_of_a_cell_counts(tmp_path):
+    home = Home(tmp_path)
+    old = record("2.9", "2.12", "tf.saved_model.load", "ERROR", "other", "x", 1)
+    new = dict(old, status="PASS", error_category=None, finished_at="2026-02-01T00:00:00")
+    write_results(home, [new, old])
+    df = report.load_frame(home, VERSIONS)
+    assert list(df["status"]) == ["PASS"]
+
+
+def test_boundaries_name_the_version_ranges_and_quote_the_message():
+    b = report.boundaries(pd.DataFrame(sample()), VERSIONS)
+    row = b.iloc[0]
+    assert (row["category"], row["cells"], row["saved by"], row["loaded by"]) == (
+        "missing_op",
+        2,
+        "2.12",
+        "2.9",
+    )
+    assert "DisableCopyOnRead" in row["message"]
+    assert report._ranges({"2.9", "2.10", "2.12"}, ["2.8", "2.9", "2.10", "2.11", "2.12"]) == (
+        "2.9–2.10, 2.12"
+    )
+
+
+def test_write_report_produces_every_output(tmp_path):
+    home = Home(tmp_path / "home")
+    write_results(home, sample())
+    out = tmp_path / "reports"
+    report.write_report(home, VERSIONS, out)
+    for name in (
+        "compatibility.md",
+        "compatibility.html",
+        "compatibility.png",
+        "results.csv",
+        "results.json",
+    ):
+        assert (out / name).stat().st_size > 0, name
+    md = (out / "compatibility.md").read_text()
+    assert "| 2.10 " in md  # versions stay strings: 2.10 is not 2.1
+    assert "1/3 missing_op" in md
+    data = json.loads((out / "results.json").read_text())
+    assert len(data["cells"]) == 6 and data["stamp"]["commit"]
