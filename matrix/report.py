@@ -72,26 +72,31 @@ def environments(home: Home, versions: list[str]) -> list[dict]:
     return rows
 
 
-def cell_summary(group: pd.DataFrame) -> str:
-    """'7/9 missing_op': passes / attempted, and the most common failure category."""
-    tried = group[group["status"].isin(ATTEMPTED)]
-    if tried.empty:
-        return "n/a"
-    passed = int((tried["status"] == "PASS").sum())
-    text = f"{passed}/{len(tried)}"
-    failed = tried[tried["status"] != "PASS"]
-    if not failed.empty:
-        cats = failed["error_category"].fillna(failed["status"].str.lower())
-        text += " " + cats.value_counts().index[0]
-    return text
+def cell_texts(df: pd.DataFrame) -> pd.Series:
+    """Per (producer, consumer): '7/9 missing_op' = passes / attempted and the most common
+    failure category; 'n/a' where no loader applies. Vectorised: the full matrix has ~10k rows."""
+    pair = ["producer", "consumer"]
+    tried = df[df["status"].isin(ATTEMPTED)].assign(ok=lambda d: d["status"] == "PASS")
+    counts = tried.groupby(pair)["ok"].agg(["sum", "size"])
+    text = counts["sum"].astype(int).astype(str) + "/" + counts["size"].astype(str)
+    failed = tried[~tried["ok"]]
+    category = failed["error_category"].fillna(failed["status"].str.lower())
+    dominant = (
+        failed.assign(category=category)
+        .groupby([*pair, "category"])
+        .size()
+        .reset_index(name="n")
+        .sort_values(["n", "category"], ascending=[False, True])
+        .drop_duplicates(pair)
+        .set_index(pair)["category"]
+    )
+    text = text.add(" " + dominant, fill_value="").str.strip()
+    every_pair = df.groupby(pair).size().index
+    return text.reindex(every_pair).fillna("n/a")
 
 
 def pivot(df: pd.DataFrame, versions: list[str]) -> pd.DataFrame:
-    table = (
-        df.groupby(["producer", "consumer"])
-        .apply(cell_summary, include_groups=False)
-        .unstack("consumer")
-    )
+    table = cell_texts(df).unstack("consumer")
     present = [v for v in versions if v in set(df["producer"]) | set(df["consumer"])]
     return table.reindex(index=present, columns=present).astype(object).fillna("")
 
@@ -140,7 +145,10 @@ def boundaries(df: pd.DataFrame, versions: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values("cells", ascending=False) if rows else pd.DataFrame()
 
 
-def stamp() -> dict:
+def stamp(df: pd.DataFrame) -> dict:
+    """Date of the newest result (not of rendering: a no-change rerun rewrites nothing),
+    the machine, and the tool's commit."""
+
     def git(*args: str) -> str:
         out = subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True)
         return out.stdout.strip()
@@ -150,7 +158,9 @@ def stamp() -> dict:
     except (OSError, ValueError, IndexError):
         mem = None
     return {
-        "generated_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "generated_at": str(df["finished_at"].max())
+        if len(df)
+        else _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
         f"{mem} GiB RAM, {platform.platform()}",
         "commit": git("rev-parse", "--short", "HEAD")
@@ -161,7 +171,7 @@ def stamp() -> dict:
 def render_markdown(df, envs, versions, meta) -> str:
     out = ["# TensorFlow SavedModel / Keras compatibility matrix", ""]
     out.append(
-        f"Generated {meta['generated_at']} on {meta['machine']}, tool commit `{meta['commit']}`. "
+        f"Results of {meta['generated_at']} on {meta['machine']}, tool commit `{meta['commit']}`. "
         f"{len(df)} cells: " + ", ".join(f"{k} {v}" for k, v in df["status"].value_counts().items())
     )
     out += [
@@ -232,8 +242,9 @@ def render_html(df, envs, versions, meta) -> str:
 <style>body{{font-family:sans-serif;margin:2em}} table{{border-collapse:collapse;font-size:12px}}
 td,th{{border:1px solid #ccc;padding:2px 4px}}</style></head><body>
 <h1>TensorFlow compatibility matrix</h1>
-<p>Generated {meta["generated_at"]} on {meta["machine"]}, tool commit <code>{meta["commit"]}</code>.
-Rows save, columns load; cells are passed/attempted and the dominant failure category.</p>
+<p>Results of {meta["generated_at"]} on {meta["machine"]},
+tool commit <code>{meta["commit"]}</code>. Rows save, columns load;
+cells are passed/attempted and the dominant failure category.</p>
 <h2>All loaders</h2>{styled.to_html()}
 <h2>Error categories</h2>{fails.to_html(index=False) if len(fails) else "none"}
 <h2>Environments</h2>{env_table}
@@ -265,7 +276,7 @@ def write_report(home: Home, versions: list[str], out_dir: Path) -> dict:
     versions = sorted(versions, key=_version_key)
     df = load_frame(home, versions)
     envs = environments(home, versions)
-    meta = stamp()
+    meta = stamp(df)
     df[COLUMNS].to_csv(out_dir / "results.csv", index=False)
     data = {"stamp": meta, "versions": versions, "environments": envs,
             "cells": json.loads(df[COLUMNS].to_json(orient="records"))}  # fmt: skip
