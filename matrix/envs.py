@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -122,13 +123,21 @@ def env_id_for(release: TFRelease, lock_text: str) -> str:
     return h.hexdigest()[:16]
 
 
+_EXCEPTION_LINE = re.compile(r"^[\w.]*(Error|Exception|Exit)\b.*")
+
+
 def _last_line(text: str) -> str:
-    """The end of an installer's or interpreter's complaint, unwrapped (uv wraps long lines)."""
+    """The gist of an installer's or interpreter's complaint, on one line.
+
+    For a Python traceback, the last `SomeError: …` line (protobuf's and numpy's errors go on
+    for lines after it); otherwise the output unwrapped (uv wraps long lines).
+    """
     lines = [ln.strip(" ×╰─▶│") for ln in text.strip().splitlines()]
-    joined = " ".join(ln for ln in lines if ln)
-    if "Traceback" in joined:  # a Python error: its last line says it
-        return [ln for ln in lines if ln][-1][:400]
-    return joined[-400:] or "(no output)"
+    lines = [ln for ln in lines if ln]
+    if any(ln.startswith("Traceback") for ln in lines):
+        errors = [ln for ln in lines if _EXCEPTION_LINE.match(ln)]
+        return (errors or lines)[-1][:400]
+    return " ".join(lines)[-400:] or "(no output)"
 
 
 def _stamp_path(home: Home, release: TFRelease) -> Path:

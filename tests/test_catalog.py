@@ -40,3 +40,20 @@ def test_keras3_releases_bring_tf_keras_without_deps():
     for r in load_catalog().releases:
         if not r.is_nightly and Version(r.version) >= Version("2.16"):
             assert any(p.startswith("tf-keras==") for p in r.no_deps), r.version
+
+
+def test_import_failures_are_summarised_by_their_exception_line():
+    from matrix.envs import _last_line
+
+    protobuf = (
+        'Traceback (most recent call last):\n  File "x.py", line 1, in <module>\n'
+        "TypeError: Descriptors cannot be created directly.\n"
+        "If this call came from a _pb2.py file, your generated code is out of date.\n"
+        "More information: https://developers.google.com/protocol-buffers/docs/news/"
+    )
+    assert _last_line(protobuf) == "TypeError: Descriptors cannot be created directly."
+    uv = (
+        "  × No solution found when resolving dependencies:\n  ╰─▶ Because there is no\n"
+        "      version of tensorflow-cpu==2.99.0, we can conclude that it is unsatisfiable."
+    )
+    assert "tensorflow-cpu==2.99.0" in _last_line(uv)
