@@ -14,6 +14,7 @@ load-and-call time, divided by the cores used.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -27,6 +28,7 @@ from matrix.catalog import load_catalog
 from matrix.envs import ensure_env
 from matrix.fixtures import load_fixtures
 from matrix.home import Home, default_home
+from matrix.store import read_jsonl
 from matrix.supervisor import run_tasks
 
 
@@ -65,36 +67,39 @@ def main() -> None:
     envs = {r.minor: ensure_env(r, catalog, home, log=print) for r in releases}
     print(f"environments ready (installed or reused): {time.perf_counter() - t:.1f}s")
 
-    # cold run: all versions but the last, then add the last one (its new row and column)
-    base, extra = releases[:-1], releases[-1]
-    _, consumed, produce_s, consume_s = run_matrix(base, base, catalog, home, args.jobs)
-    t = time.perf_counter()
-    _, added, add_p, add_c = run_matrix(releases, releases, catalog, home, args.jobs)
-    add_s = time.perf_counter() - t
-    added_cells = sum(s.computed for s in added)
-    cold_p, cold_c = produce_s + add_p, consume_s + add_c
-    # the floor, from this run's own measurements, over every cell computed
-    cells = [x for s in consumed + added for x in s.cell_seconds]
-    imports = [s.import_seconds[0] for s in consumed + added if s.import_seconds]
+    # cold run: nothing cached, every version saves and loads
+    _, consumed, cold_p, cold_c = run_matrix(releases, releases, catalog, home, args.jobs)
+    cells = [x for s in consumed for x in s.cell_seconds]
+    imports = [s.import_seconds[0] for s in consumed if s.import_seconds]
+    restarts = sum(max(0, s.worker_starts - 1) for s in consumed)
     floor = (sum(imports) + sum(cells)) / args.jobs
-    total_cells = sum(s.computed for s in consumed + added)
+    total_cells = sum(s.computed for s in consumed)
     consume_wall = cold_c
     print(
         f"cold run: {cold_p + cold_c:.1f}s = produce {cold_p:.1f}s + consume {cold_c:.1f}s; "
-        f"{total_cells} cells, {len(cells)} loaded in a worker"
+        f"{total_cells} cells, {len(cells)} loaded in a worker, {restarts} worker restarts"
     )
     print(
         f"floor: ({sum(imports):.1f}s imports in {len(imports)} consumer environments + "
         f"{sum(cells):.1f}s load-and-call) / {args.jobs} cores = {floor:.1f}s; "
         f"consume wall / floor = {consume_wall / floor:.2f}"
     )
-    print(
-        f"add TF {extra.minor} to a {len(base)}-version matrix: {add_s:.1f}s, "
-        f"{added_cells} cells computed "
-        f"(cells in its row and column: {len(added_cells_expected(home, extra))})"
-    )
-    peak = max(s.peak_rss_kb for s in consumed + added)
+    peak = max(s.peak_rss_kb for s in consumed)
     print(f"consumer worker peak RSS: {peak / 1024:.0f} MiB")
+
+    # add one version: the same store without the newest version, then the full matrix again
+    extra = releases[-1]
+    smaller = without_version(home, root / "smaller", extra)
+    t = time.perf_counter()
+    _, added, _, _ = run_matrix(releases, releases, catalog, smaller, args.jobs)
+    add_s = time.perf_counter() - t
+    expected = sum(
+        1 for r in engine.read_results(home) if extra.minor in (r["producer"], r["consumer"])
+    )
+    print(
+        f"add TF {extra.minor} to the {len(releases) - 1}-version matrix: {add_s:.1f}s, "
+        f"{sum(s.computed for s in added)} cells computed (its row and column: {expected})"
+    )
 
     t = time.perf_counter()
     _, again, _, _ = run_matrix(releases, releases, catalog, home, args.jobs)
@@ -146,9 +151,18 @@ def main() -> None:
     shutil.rmtree(root, ignore_errors=True)
 
 
-def added_cells_expected(home, extra):
-    """Cells whose producer or consumer is the added version."""
-    return [r for r in engine.read_results(home) if extra.minor in (r["producer"], r["consumer"])]
+def without_version(home: Home, root: Path, release) -> Home:
+    """A copy of `home`'s artifacts and results with every trace of `release` removed."""
+    copy = Home(root, home.envs).ensure()
+    for d in home.artifacts.iterdir():
+        if d.is_dir() and d.name != release.name:
+            shutil.copytree(d, copy.artifacts / d.name)
+    for path in home.results.glob("*.jsonl"):
+        if path.stem == release.name:
+            continue
+        kept = [r for r in read_jsonl(path) if r["producer"] != release.minor]
+        (copy.results / path.name).write_text("".join(json.dumps(r) + "\n" for r in kept))
+    return copy
 
 
 if __name__ == "__main__":

@@ -186,6 +186,38 @@ def list_artifacts(
     return found
 
 
+@dataclass(frozen=True)
+class Cell:
+    key: str
+    directory: Path
+    manifest: dict
+    loader: str
+
+
+def plan_cells(
+    consumer_env_id: str, artifacts: list[tuple[Path, dict]], loaders: list[str]
+) -> list[Cell]:
+    """Every (artifact, loader) cell of one consumer, with its cache key.
+
+    The key names the artifact by content *and* by where it came from: two producers can
+    write byte-identical files (Keras 3.15 writes the same H5 under TF 2.16 to 2.21), and
+    each must still get its own cell in the report.
+    """
+    return [
+        Cell(_cell_key(manifest, consumer_env_id, loader), directory, manifest, loader)
+        for directory, manifest in artifacts
+        for loader in loaders
+    ]
+
+
+def _cell_key(manifest: dict, consumer_env_id: str, loader: str) -> str:
+    origin = manifest.get("producer", {}).get("minor", "")
+    return _sha(
+        manifest["content_sha256"], origin, manifest["fixture"], manifest["format"],
+        consumer_env_id, loader, protocol.HARNESS_VERSION,
+    )  # fmt: skip
+
+
 def consume(
     release: TFRelease,
     producers: list[TFRelease],
@@ -224,29 +256,20 @@ def consume(
         tasks: list[dict] = []
         records: dict[int, dict] = {}
         try:
-            for directory, manifest in artifacts:
-                for loader in loaders:
-                    key = _sha(manifest["content_sha256"], env.env_id, loader,
-                               protocol.HARNESS_VERSION)  # fmt: skip
-                    if key in done:
-                        summary.cached += 1
-                        continue
-                    record = _base_record(key, manifest, loader, base_consumer)
-                    reason = _not_attempted(manifest, loader)
-                    if reason is not None:
-                        record.update(reason)
-                        store.append(record)
-                        summary.computed += 1
-                        continue
-                    records[len(tasks)] = record
-                    tasks.append(
-                        {
-                            "op": "consume",
-                            "id": len(tasks),
-                            "loader": loader,
-                            "artifact_dir": str(directory),
-                        }
-                    )
+            for cell in plan_cells(env.env_id, artifacts, loaders):
+                if cell.key in done:
+                    summary.cached += 1
+                    continue
+                record = _base_record(cell.key, cell.manifest, cell.loader, base_consumer)
+                reason = _not_attempted(cell.manifest, cell.loader)
+                if reason is not None:
+                    record.update(reason)
+                    store.append(record)
+                    summary.computed += 1
+                    continue
+                records[len(tasks)] = record
+                tasks.append({"op": "consume", "id": len(tasks), "loader": cell.loader,
+                              "artifact_dir": str(cell.directory)})  # fmt: skip
             if tasks:
                 progress = Progress(summary.name, len(tasks), log)
 

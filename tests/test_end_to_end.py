@@ -320,3 +320,11 @@ def test_the_guest_runs_on_python_37_with_tf_1_15(catalog, home):
     got = engine.read_results(old_home)
     assert {c["consumer_python"][:3] for c in got} == {"3.7"}
     assert [c["status"] for c in got] == ["PASS", "PASS"], got
+
+
+def test_status_counts_every_cell_of_a_finished_run(matrix_run, home):
+    from matrix.status import render, status_rows
+
+    rows = status_rows(home, VERSIONS)
+    assert [(r["tf"], r["done"] == r["total"]) for r in rows] == [(v, True) for v in VERSIONS]
+    assert "overall" in render(rows)

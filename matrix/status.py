@@ -1,0 +1,81 @@
+"""How far a matrix run has got: per consumer environment and overall, cells done / total,
+rate and ETA. Reads the stores only (no TensorFlow), so it works beside a running `nox -j`.
+
+    python -m matrix.status [--tf 2.12 2.21] [--watch 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import time
+
+from matrix import engine
+from matrix.catalog import load_catalog
+from matrix.envs import read_stamp
+from matrix.fixtures import load_fixtures
+from matrix.home import Home, default_home
+from matrix.store import read_jsonl
+
+RATE_WINDOW = 120.0  # seconds of recent results that the rate is measured over
+
+
+def status_rows(home: Home, names: list[str] | None = None) -> list[dict]:
+    catalog = load_catalog()
+    releases = catalog.select(names)
+    fixtures = load_fixtures()
+    artifacts = engine.list_artifacts(home, releases, fixtures)
+    loaders = engine.active_loaders()
+    now = _dt.datetime.now(_dt.timezone.utc)
+    rows = []
+    for release in releases:
+        stamp = read_stamp(home, release)
+        records = read_jsonl(engine.results_path(home, release))
+        if stamp is None:
+            rows.append({"tf": release.minor, "done": 0, "total": None, "recent": 0})
+            continue
+        wanted = {c.key for c in engine.plan_cells(stamp["env_id"], artifacts, loaders)}
+        done = [r for r in records if r.get("key") in wanted]
+        recent = sum(
+            1 for r in done
+            if (now - _dt.datetime.fromisoformat(r["finished_at"])).total_seconds() < RATE_WINDOW
+        )  # fmt: skip
+        rows.append({"tf": release.minor, "done": len(done), "total": len(wanted),
+                     "recent": recent})  # fmt: skip
+    return rows
+
+
+def render(rows: list[dict]) -> str:
+    lines = []
+    for r in rows:
+        total = "?" if r["total"] is None else r["total"]
+        rate = r["recent"] / RATE_WINDOW
+        lines.append(f"tf-{r['tf']:<8} {r['done']:>6}/{total:<6} {rate:6.1f}/s")
+    known = [r for r in rows if r["total"] is not None]
+    done = sum(r["done"] for r in known)
+    total = sum(r["total"] for r in known)
+    rate = sum(r["recent"] for r in rows) / RATE_WINDOW
+    eta = f"{(total - done) / rate:.0f}s" if rate > 0 else ("done" if done == total else "?")
+    pending = len(rows) - len(known)
+    lines.append(
+        f"overall     {done:>6}/{total:<6} {rate:6.1f}/s  ETA {eta}"
+        + (f"  ({pending} environments not created yet)" if pending else "")
+    )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tf", nargs="*", default=None)
+    parser.add_argument("--watch", type=float, default=0, help="refresh every N seconds")
+    args = parser.parse_args()
+    while True:
+        print(render(status_rows(default_home(), args.tf)), flush=True)
+        if not args.watch:
+            break
+        time.sleep(args.watch)
+        print()
+
+
+if __name__ == "__main__":
+    main()
