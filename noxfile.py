@@ -5,6 +5,7 @@
     nox -s lint              ruff, and the guest code compiled by the oldest Python
     nox -s lock              re-resolve matrix/locks/*.txt from matrix/versions.toml
     nox -s bench             benchmark figures (printed, for the README)
+    nox -s status            progress of a running (or finished) matrix
     nox -l --json            every session, including produce(tf=...) and consume(tf=...)
 
 Choose TensorFlow versions with `nox -s matrix -- --tf 2.12 2.21` or
@@ -106,10 +107,10 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff, and every guest module compiled by the oldest interpreter the catalog uses."""
-    session.install("ruff")
+    session.install("ruff", "packaging", "tomli>=2; python_version<'3.11'")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
-    session.run("python", "-m", "matrix.guestcheck", external=True)
+    session.run("python", "-m", "matrix.guestcheck")
 
 
 @nox.session(venv_backend="none")
@@ -122,9 +123,15 @@ def lock(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none")
+def status(session: nox.Session) -> None:
+    """Cells done / total, rate and ETA per environment and overall (e.g. beside `nox -j`)."""
+    session.run(sys.executable, "-m", "matrix.status", "--tf", *MINORS, *session.posargs)
+
+
+@nox.session(venv_backend="none")
 def bench(session: nox.Session) -> None:
     """Benchmark figures of the engine (cold run, floor, rerun, add a version, naive, RSS)."""
-    session.run("python", "-m", "matrix.bench", *session.posargs, external=True)
+    session.run(sys.executable, "-m", "matrix.bench", *session.posargs)
 
 
 def _describe(summary) -> str:
