@@ -2,7 +2,7 @@
 
 Everything is cached by content:
 - an artifact by (producer env id, fixture source hash, format, harness version);
-- a cell by (artifact content hash, consumer env id, loader, harness version).
+- a cell by (artifact content hash and origin, consumer env id, loader, harness version).
 A rerun with nothing changed starts no TensorFlow process; a new TF version computes only its
 own row and column; an edited fixture recomputes only that fixture's cells.
 """
@@ -58,8 +58,10 @@ def env_record_path(home: Home, release: TFRelease) -> Path:
     return home.results / f"{release.name}.env.json"
 
 
-def open_env(release: TFRelease, catalog: Catalog, home: Home, log: Log) -> Environment | None:
-    """The environment, or None after recording why it is unavailable (the run goes on)."""
+def open_env(
+    release: TFRelease, catalog: Catalog, home: Home, log: Log
+) -> tuple[Environment | None, str]:
+    """(environment, "OK"), or (None, why not) after recording it: the run goes on."""
     record: dict = {"release": release.version, "minor": release.minor, "checked_at": _now()}
     try:
         env = ensure_env(release, catalog, home, log=log)
@@ -70,7 +72,7 @@ def open_env(release: TFRelease, catalog: Catalog, home: Home, log: Log) -> Envi
     else:
         record.update(status="OK", env_id=env.env_id, info=env.info)
     protocol.write_json_atomic(str(env_record_path(home, release)), record)
-    return env
+    return env, record["status"]
 
 
 # --------------------------------------------------------------------------- producing
@@ -105,9 +107,9 @@ def produce(
 ) -> StepSummary:
     """Save every fixture in every format it declares, in `release`'s environment."""
     summary = StepSummary(f"produce {release.name}")
-    env = open_env(release, catalog, home.ensure(), log)
+    env, status = open_env(release, catalog, home.ensure(), log)
     if env is None:
-        summary.unavailable = json.loads(env_record_path(home, release).read_text())["status"]
+        summary.unavailable = status
         return summary
     fixtures = load_fixtures() if fixtures is None else fixtures
     with exclusive_lock(home.artifacts / f"{release.name}.lock", log):
@@ -238,10 +240,9 @@ def consume(
     store = ResultStore(results_path(home, release))
     with store.lock(log):
         done = store.keys()
-        env = open_env(release, catalog, home, log)
+        env, status = open_env(release, catalog, home, log)
         if env is None:
-            record = json.loads(env_record_path(home, release).read_text())
-            summary.unavailable = record["status"]
+            summary.unavailable = status
             return summary
         base_consumer = {
             "consumer": release.minor,
