@@ -164,7 +164,11 @@ def stamp(df: pd.DataFrame) -> dict:
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
         f"{mem} GiB RAM, {platform.platform()}",
         "commit": git("rev-parse", "--short", "HEAD")
-        + (" (dirty)" if git("status", "--porcelain", "--untracked-files=no") else ""),
+        + (
+            " (dirty)"
+            if git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!reports")
+            else ""
+        ),
     }
 
 
