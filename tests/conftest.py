@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -6,7 +7,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-WILD = ROOT.parent / "shared" / "wild-savedmodels"
+# the shared corpus beside the project, or wherever TFMATRIX_WILD_MODELS points
+WILD = Path(os.environ.get("TFMATRIX_WILD_MODELS", ROOT.parent / "shared" / "wild-savedmodels"))
 
 
 @pytest.fixture
