@@ -8,6 +8,9 @@
     nox -s status            progress of a running (or finished) matrix
     nox -l --json            every session, including produce(tf=...) and consume(tf=...)
 
+The same graph as separate sessions (one per version: what CI shards run), then the report:
+    nox -j 2 -s consume && nox -s report
+
 Choose TensorFlow versions with `nox -s matrix -- --tf 2.12 2.21` or
 `TFMATRIX_VERSIONS="2.12 2.21" nox -s matrix` (default: every catalog version that is on).
 """
@@ -26,7 +29,6 @@ from matrix.catalog import load_catalog  # noqa: E402  (host side: stdlib + pack
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["matrix"]
 nox.options.error_on_missing_interpreters = False
-nox.options.parallel = int(os.environ.get("NOX_PARALLEL", os.cpu_count() or 1))
 
 HOST_DEPS = ("pandas>=2", "tabulate>=0.9", "jinja2>=3", "matplotlib>=3.7", "packaging>=23")
 TEST_DEPS = (*HOST_DEPS, "pytest>=8", "tomli>=2; python_version<'3.11'")
@@ -84,17 +86,41 @@ def consume(session: nox.Session, tf: str) -> None:
     session.log(_describe(summary))
 
 
-@nox.session(requires=[f"consume(tf='{m}')" for m in MINORS])
+@nox.session
 def report(session: nox.Session) -> None:
-    """Write reports/ from the stored results of the selected versions."""
+    """Write reports/ from the stored results of the selected versions (if they changed)."""
+    from matrix import freshness
+    from matrix.home import PROJECT_ROOT, default_home
+
+    if "--force" not in session.posargs and freshness.is_fresh(
+        default_home(), MINORS, PROJECT_ROOT / "reports"
+    ):
+        session.log("reports/ is up to date with the stored results")
+        return
     session.install(*HOST_DEPS)
-    session.run("python", "-m", "matrix.report", "--versions", *MINORS)
+    session.run("python", "-m", "matrix.report", "--versions", *MINORS, *session.posargs)
 
 
-@nox.session(venv_backend="none", requires=["report"])
+@nox.session(venv_backend="none")
 def matrix(session: nox.Session) -> None:
-    """The main job: every selected TensorFlow saves, every one loads, then the report."""
-    session.log(f"matrix of {len(MINORS)} TensorFlow versions done; see reports/compatibility.md")
+    """The main job: every selected TensorFlow saves, every one loads, then the report.
+
+    Runs the same graph as the produce/consume sessions, in this process, with one worker
+    pool (`-- -j N`, default: one environment per core) and live progress.
+    """
+    from matrix import engine
+    from matrix.home import default_home
+
+    jobs = int(_option(session.posargs, "-j", str(os.cpu_count() or 1)))
+    run = engine.run_matrix(SELECTED, CATALOG, default_home(), jobs=jobs, log=session.log)
+    for summary in run.produced + run.consumed:
+        session.log(_describe(summary))
+    computed = sum(s.computed for s in run.consumed)
+    session.log(
+        f"{len(SELECTED)} TensorFlow versions: produce {run.produce_seconds:.1f}s, consume "
+        f"{run.consume_seconds:.1f}s, {computed} cells computed"
+    )
+    session.notify("report")
 
 
 @nox.session
@@ -132,6 +158,10 @@ def status(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Benchmark figures of the engine (cold run, floor, rerun, add a version, naive, RSS)."""
     session.run(sys.executable, "-m", "matrix.bench", *session.posargs)
+
+
+def _option(args: list[str], flag: str, default: str) -> str:
+    return args[args.index(flag) + 1] if flag in args[:-1] else default
 
 
 def _describe(summary) -> str:

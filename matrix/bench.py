@@ -36,18 +36,10 @@ def quiet(_msg: str) -> None:
     pass
 
 
-def run_matrix(releases, producers, catalog, home, jobs):
-    """Produce in `producers`... then consume in `releases`, `jobs` environments at a time."""
-    t0 = time.perf_counter()
-    with ThreadPoolExecutor(jobs) as pool:
-        produced = list(pool.map(lambda r: engine.produce(r, catalog, home, log=quiet), producers))
-    t1 = time.perf_counter()
-    with ThreadPoolExecutor(jobs) as pool:
-        consumed = list(
-            pool.map(lambda r: engine.consume(r, producers, catalog, home, log=quiet), releases)
-        )
-    t2 = time.perf_counter()
-    return produced, consumed, t1 - t0, t2 - t1
+def run_matrix(releases, catalog, home, jobs):
+    """(consumer summaries, produce seconds, consume seconds) of one engine run."""
+    run = engine.run_matrix(releases, catalog, home, jobs=jobs, log=quiet)
+    return run.consumed, run.produce_seconds, run.consume_seconds
 
 
 def main() -> None:
@@ -68,7 +60,7 @@ def main() -> None:
     print(f"environments ready (installed or reused): {time.perf_counter() - t:.1f}s")
 
     # cold run: nothing cached, every version saves and loads
-    _, consumed, cold_p, cold_c = run_matrix(releases, releases, catalog, home, args.jobs)
+    consumed, cold_p, cold_c = run_matrix(releases, catalog, home, args.jobs)
     cells = [x for s in consumed for x in s.cell_seconds]
     imports = [s.import_seconds[0] for s in consumed if s.import_seconds]
     restarts = sum(max(0, s.worker_starts - 1) for s in consumed)
@@ -91,7 +83,7 @@ def main() -> None:
     extra = releases[-1]
     smaller = without_version(home, root / "smaller", extra)
     t = time.perf_counter()
-    _, added, _, _ = run_matrix(releases, releases, catalog, smaller, args.jobs)
+    added, _, _ = run_matrix(releases, catalog, smaller, args.jobs)
     add_s = time.perf_counter() - t
     expected = sum(
         1 for r in engine.read_results(home) if extra.minor in (r["producer"], r["consumer"])
@@ -102,7 +94,7 @@ def main() -> None:
     )
 
     t = time.perf_counter()
-    _, again, _, _ = run_matrix(releases, releases, catalog, home, args.jobs)
+    again, _, _ = run_matrix(releases, catalog, home, args.jobs)
     rerun = time.perf_counter() - t
     print(
         f"no-change rerun: {rerun:.2f}s, {sum(s.computed for s in again)} cells computed, "

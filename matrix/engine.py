@@ -14,12 +14,13 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from matrix.catalog import Catalog, TFRelease
-from matrix.envs import Environment, EnvUnavailable, ensure_env
+from matrix.envs import Environment, EnvUnavailable, ensure_env, read_stamp
 from matrix.fixtures import Fixture, load_fixtures
 from matrix.guest import protocol
 from matrix.guest.registry import FAULT_LOADERS, LOADERS, loader_applies
@@ -230,6 +231,7 @@ def consume(
     loaders: list[str] | None = None,
     timeout: float = DEFAULT_CELL_TIMEOUT,
     log: Log = print,
+    overall: Progress | None = None,
 ) -> StepSummary:
     """Load every artifact of `producers` with every loader in `release`'s environment."""
     summary = StepSummary(f"consume {release.name}")
@@ -293,6 +295,8 @@ def consume(
                     if answer.get("load_seconds") is not None:
                         summary.cell_seconds.append(answer["load_seconds"])
                     progress.advance()
+                    if overall is not None:
+                        overall.advance()
 
                 stats = run_tasks(
                     env, tasks, on_result, timeout=timeout,
@@ -357,3 +361,59 @@ def read_results(home: Home) -> list[dict]:
     for path in sorted(home.results.glob("*.jsonl")):
         records.extend(read_jsonl(path))
     return records
+
+
+# --------------------------------------------------------------------------- the whole matrix
+
+
+@dataclass
+class MatrixRun:
+    produced: list[StepSummary]
+    consumed: list[StepSummary]
+    produce_seconds: float
+    consume_seconds: float
+
+
+def pending_loads(home: Home, releases: list[TFRelease], loaders: list[str]) -> int:
+    """Cells of `releases` x `releases` that need a worker (known without starting one)."""
+    artifacts = [(d, m) for d, m in list_artifacts(home, releases, load_fixtures())
+                 if m.get("status") == "OK"]  # fmt: skip
+    pending = 0
+    for release in releases:
+        stamp = read_stamp(home, release)
+        if stamp is None:
+            continue
+        done = ResultStore(results_path(home, release)).keys()
+        pending += sum(
+            1 for c in plan_cells(stamp["env_id"], artifacts, loaders)
+            if c.key not in done and _not_attempted(c.manifest, c.loader) is None
+        )  # fmt: skip
+    return pending
+
+
+def run_matrix(
+    releases: list[TFRelease],
+    catalog: Catalog,
+    home: Home,
+    *,
+    jobs: int = os.cpu_count() or 1,
+    log: Log = print,
+) -> MatrixRun:
+    """Every release saves, then every release loads everything: `jobs` environments at once.
+
+    Threads only supervise; the work is in one TensorFlow worker process per environment.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    home.ensure()
+    started = time.perf_counter()
+    with ThreadPoolExecutor(jobs) as pool:
+        produced = list(pool.map(lambda r: produce(r, catalog, home, log=log), releases))
+    produce_seconds = time.perf_counter() - started
+    overall = Progress("matrix", pending_loads(home, releases, active_loaders()), log, every=15)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(jobs) as pool:
+        consumed = list(pool.map(
+            lambda r: consume(r, releases, catalog, home, log=log, overall=overall), releases
+        ))  # fmt: skip
+    return MatrixRun(produced, consumed, produce_seconds, time.perf_counter() - started)

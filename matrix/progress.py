@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 
 class Progress:
+    """Thread-safe: the overall progress of a run is advanced by every consumer's thread."""
+
     def __init__(self, label: str, total: int, log=print, every: float = 5.0):
         self.label, self.total, self.log, self.every = label, total, log, every
         self.done = 0
         self.started = time.monotonic()
         self._last = 0.0
+        self._lock = threading.Lock()
 
     def advance(self, n: int = 1) -> None:
-        self.done += n
-        now = time.monotonic()
-        if now - self._last >= self.every or self.done == self.total:
-            self._last = now
+        with self._lock:
+            self.done += n
+            now = time.monotonic()
+            due = now - self._last >= self.every or self.done == self.total
+            if due:
+                self._last = now
+        if due:
             self.log(self.line(now))
 
     def line(self, now: float | None = None) -> str:

@@ -11,12 +11,12 @@ import datetime as _dt
 import json
 import os
 import platform
-import subprocess
 from pathlib import Path
 
 import pandas as pd
 from tabulate import tabulate
 
+from matrix import freshness
 from matrix.catalog import load_catalog
 from matrix.engine import env_record_path, read_results
 from matrix.guest.registry import FORMATS, LOADERS
@@ -149,10 +149,6 @@ def stamp(df: pd.DataFrame) -> dict:
     """Date of the newest result (not of rendering: a no-change rerun rewrites nothing),
     the machine, and the tool's commit."""
 
-    def git(*args: str) -> str:
-        out = subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True)
-        return out.stdout.strip()
-
     try:
         mem = int(Path("/proc/meminfo").read_text().split()[1]) // (1024 * 1024)
     except (OSError, ValueError, IndexError):
@@ -163,12 +159,7 @@ def stamp(df: pd.DataFrame) -> dict:
         else _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
         f"{mem} GiB RAM, {platform.platform()}",
-        "commit": git("rev-parse", "--short", "HEAD")
-        + (
-            " (dirty)"
-            if git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!reports")
-            else ""
-        ),
+        "commit": freshness.tool_commit(),
     }
 
 
@@ -275,9 +266,12 @@ def render_png(df, versions, path: Path) -> None:
     plt.close(fig)
 
 
-def write_report(home: Home, versions: list[str], out_dir: Path) -> dict:
+def write_report(home: Home, versions: list[str], out_dir: Path, force: bool = False) -> dict:
+    """Render every output, unless nothing it depends on changed since the last time."""
     out_dir.mkdir(parents=True, exist_ok=True)
     versions = sorted(versions, key=_version_key)
+    if not force and freshness.is_fresh(home, versions, out_dir):
+        return {"cells": None, "out": str(out_dir), "up_to_date": True}
     df = load_frame(home, versions)
     envs = environments(home, versions)
     meta = stamp(df)
@@ -289,6 +283,7 @@ def write_report(home: Home, versions: list[str], out_dir: Path) -> dict:
     if not df.empty:
         (out_dir / "compatibility.html").write_text(render_html(df, envs, versions, meta))
         render_png(df, versions, out_dir / "compatibility.png")
+    freshness.mark_fresh(home, versions, out_dir)
     return {"cells": len(df), "out": str(out_dir)}
 
 
@@ -296,9 +291,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--versions", nargs="*", help="TF minors (default: catalog defaults)")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "reports")
+    parser.add_argument("--force", action="store_true", help="render even if up to date")
     args = parser.parse_args(argv)
     versions = [r.minor for r in load_catalog().select(args.versions)]
-    print(write_report(default_home(), versions, args.out))
+    print(write_report(default_home(), versions, args.out, force=args.force))
 
 
 if __name__ == "__main__":

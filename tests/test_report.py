@@ -85,3 +85,13 @@ def test_write_report_produces_every_output(tmp_path):
     assert "1/3 missing_op" in md
     data = json.loads((out / "results.json").read_text())
     assert len(data["cells"]) == 6 and data["stamp"]["commit"]
+
+
+def test_an_unchanged_store_is_not_rendered_again(tmp_path):
+    home = Home(tmp_path / "home")
+    write_results(home, sample())
+    out = tmp_path / "reports"
+    assert report.write_report(home, VERSIONS, out)["cells"] == 6
+    assert report.write_report(home, VERSIONS, out).get("up_to_date")
+    write_results(home, sample()[:3])  # new results: render again
+    assert report.write_report(home, VERSIONS, out)["cells"] == 3

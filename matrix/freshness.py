@@ -1,0 +1,57 @@
+"""Is reports/ up to date? Standard library only, so nox can tell before installing pandas.
+
+The report depends on the stored results, the report code, the tool's commit and the selected
+versions; a fingerprint of those (file sizes and modification times, not contents: cheap) is
+kept next to the store after each rendering.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from pathlib import Path
+
+from matrix.home import PROJECT_ROOT, Home
+
+OUTPUTS = ("compatibility.md", "compatibility.html", "compatibility.png", "results.csv",
+           "results.json")  # fmt: skip
+REPORT_CODE = (Path(__file__).with_name("report.py"), Path(__file__))
+
+
+def _git(*args: str) -> str:
+    out = subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def tool_commit() -> str:
+    """The tool's commit; '(dirty)' when tracked files differ from it (reports/ excepted)."""
+    dirty = _git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!reports")
+    return _git("rev-parse", "--short", "HEAD") + (" (dirty)" if dirty else "")
+
+
+def fingerprint(home: Home, versions: list[str], out_dir: Path) -> str:
+    h = hashlib.sha256(" ".join(versions).encode())
+    h.update(tool_commit().encode())
+    for path in REPORT_CODE:
+        h.update(path.read_bytes())
+    for path in sorted(home.results.glob("*.json*")):
+        st = path.stat()
+        h.update(f"{path.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    for name in OUTPUTS:
+        path = out_dir / name
+        h.update(f"{name}:{path.stat().st_mtime_ns if path.exists() else 0}".encode())
+    return h.hexdigest()
+
+
+def _marker(home: Home, out_dir: Path) -> Path:
+    return home.root / f"report-{hashlib.sha256(str(out_dir).encode()).hexdigest()[:12]}.fp"
+
+
+def is_fresh(home: Home, versions: list[str], out_dir: Path) -> bool:
+    marker = _marker(home, out_dir)
+    return marker.exists() and marker.read_text() == fingerprint(home, versions, out_dir)
+
+
+def mark_fresh(home: Home, versions: list[str], out_dir: Path) -> None:
+    home.root.mkdir(parents=True, exist_ok=True)
+    _marker(home, out_dir).write_text(fingerprint(home, versions, out_dir))
