@@ -29,6 +29,9 @@ from matrix.catalog import load_catalog  # noqa: E402  (host side: stdlib + pack
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["matrix"]
 nox.options.error_on_missing_interpreters = False
+nox.options.reuse_venv = (
+    "yes"  # tests/lint/report venvs: reinstalling is a no-op, recreating is not
+)
 
 HOST_DEPS = ("pandas>=2", "tabulate>=0.9", "jinja2>=3", "matplotlib>=3.7", "packaging>=23")
 TEST_DEPS = (*HOST_DEPS, "pytest>=8", "tomli>=2; python_version<'3.11'")

@@ -72,7 +72,14 @@ def open_env(
         env = None
     else:
         record.update(status="OK", env_id=env.env_id, info=env.info)
-    protocol.write_json_atomic(str(env_record_path(home, release)), record)
+    path = env_record_path(home, release)
+    try:
+        previous = json.loads(path.read_text())
+    except (OSError, ValueError):
+        previous = {}
+    previous["checked_at"] = record["checked_at"]
+    if previous != record:  # unchanged records stay untouched: the report is then up to date
+        protocol.write_json_atomic(str(path), record)
     return env, record["status"]
 
 

@@ -46,10 +46,10 @@ def home(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def matrix_run(catalog, releases, home):
-    """Produce in both versions, consume in both: the small real matrix."""
-    produced = [engine.produce(r, catalog, home, log=print) for r in releases]
-    consumed = [engine.consume(r, releases, catalog, home, log=print) for r in releases]
-    return produced, consumed
+    """Produce in both versions, consume in both: the small real matrix, two at a time."""
+    run = engine.run_matrix(releases, catalog, home, jobs=2, log=print)
+    assert [s.unavailable for s in run.produced + run.consumed] == [None] * 4
+    return run
 
 
 def cells(home, **where):
@@ -283,3 +283,39 @@ def test_status_counts_every_cell_of_a_finished_run(matrix_run, home):
     rows = status_rows(home, VERSIONS)
     assert [(r["tf"], r["done"] == r["total"]) for r in rows] == [(v, True) for v in VERSIONS]
     assert "overall" in render(rows)
+
+
+def test_corrupt_truncated_and_missing_models_are_classified_errors(
+    matrix_run, catalog, releases, home, tmp_path
+):
+    """Bad input is one classified cell each, and the worker goes on to the next."""
+    import shutil
+
+    source = engine.artifact_dir(home, releases[0], "keras_sequential", "saved_model")
+    truncated = tmp_path / "truncated"
+    shutil.copytree(source, truncated)
+    pb = truncated / "artifact" / "saved_model" / "saved_model.pb"
+    pb.write_bytes(pb.read_bytes()[: pb.stat().st_size // 3])
+    garbage = tmp_path / "garbage_h5"
+    shutil.copytree(engine.artifact_dir(home, releases[0], "keras_sequential", "keras_h5"),
+                    garbage)  # fmt: skip
+    (garbage / "artifact" / "model.h5").write_bytes(b"not an HDF5 file at all")
+    missing = tmp_path / "missing"
+    shutil.copytree(source, missing)
+    shutil.rmtree(missing / "artifact" / "saved_model")
+    tasks = [
+        {"op": "consume", "id": 0, "loader": "tf.saved_model.load", "artifact_dir": str(truncated)},
+        {"op": "consume", "id": 1, "loader": "tf1.Session", "artifact_dir": str(truncated)},
+        {"op": "consume", "id": 2, "loader": "tf_keras.load_model", "artifact_dir": str(garbage)},
+        {"op": "consume", "id": 3, "loader": "tf.saved_model.load", "artifact_dir": str(missing)},
+        {"op": "consume", "id": 4, "loader": "tf.saved_model.load", "artifact_dir": str(source)},
+    ]  # fmt: skip
+    env = ensure_env(releases[1], catalog, home)
+    got = {}
+    run_tasks(env, tasks, lambda t, a: got.__setitem__(t["id"], a), timeout=120,
+              log_path=home.logs / "corrupt.log")  # fmt: skip
+    for i in range(4):
+        assert got[i]["status"] == "ERROR", got[i]
+        assert got[i]["error_category"] != "other", got[i]
+        assert got[i]["message"], got[i]
+    assert got[4]["status"] == "PASS"
