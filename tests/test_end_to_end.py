@@ -319,3 +319,28 @@ def test_corrupt_truncated_and_missing_models_are_classified_errors(
         assert got[i]["error_category"] != "other", got[i]
         assert got[i]["message"], got[i]
     assert got[4]["status"] == "PASS"
+
+
+def test_a_save_that_raises_or_crashes_is_save_failed_everywhere(catalog, releases, home, tmp_path):
+    from matrix.fixtures import read_fixture
+
+    header = 'KIND = "module"\nFORMATS = ("saved_model",)\n\n\ndef inputs():\n    return {}\n\n\n'
+    raising = tmp_path / "raises_on_build.py"
+    raising.write_text('"""Raises."""\n' + header + "def build():\n    raise ValueError('no')\n")
+    crashing = tmp_path / "aborts_on_build.py"
+    crashing.write_text('"""Aborts."""\nimport os\n' + header + "def build():\n    os.abort()\n")
+    good = [f for f in load_fixtures() if f.name == "module_signature"]
+    fixtures = [read_fixture(raising), read_fixture(crashing), *good]
+    bad_home = Home(home.root / "bad-saves", home.envs).ensure()
+    producer = releases[1]
+    summary = engine.produce(producer, catalog, bad_home, fixtures=fixtures, log=print)
+    assert (summary.computed, summary.crashes) == (3, 1)
+    engine.consume(producer, [producer], catalog, bad_home, fixtures=fixtures,
+                   loaders=["tf.saved_model.load"], log=print)  # fmt: skip
+    got = {c["fixture"]: c for c in engine.read_results(bad_home)}
+    assert got["raises_on_build"]["status"] == "SAVE_FAILED"
+    assert got["raises_on_build"]["exception_type"] == "ValueError"
+    assert got["aborts_on_build"]["status"] == "SAVE_FAILED"
+    assert got["aborts_on_build"]["error_category"] == "crash"
+    assert "SIGABRT" in got["aborts_on_build"]["message"]
+    assert got["module_signature"]["status"] == "PASS"
