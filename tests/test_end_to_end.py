@@ -344,3 +344,30 @@ def test_a_save_that_raises_or_crashes_is_save_failed_everywhere(catalog, releas
     assert got["aborts_on_build"]["error_category"] == "crash"
     assert "SIGABRT" in got["aborts_on_build"]["message"]
     assert got["module_signature"]["status"] == "PASS"
+
+
+def test_editing_a_fixture_recomputes_only_its_cells(catalog, releases, home, tmp_path):
+    from matrix.fixtures import read_fixture
+
+    edited = tmp_path / "keras_sequential.py"
+    edited.write_text((PROJECT_ROOT / "fixtures" / "keras_sequential.py").read_text())
+    untouched = [f for f in load_fixtures() if f.name == "module_signature"]
+    cache_home = Home(home.root / "edit", home.envs).ensure()
+    consumer = releases[1]
+
+    def run():
+        fixtures = [read_fixture(edited), *untouched]
+        p = engine.produce(consumer, catalog, cache_home, fixtures=fixtures, log=print)
+        c = engine.consume(consumer, [consumer], catalog, cache_home, fixtures=fixtures,
+                           log=print)  # fmt: skip
+        return (p.computed, p.cached), (c.computed, c.cached)
+
+    assert run() == ((3, 0), (12, 0))  # 3 artifacts x 4 loaders
+    assert run() == ((0, 3), (0, 12))
+    # a comment: the fixture is saved again, but the files come out byte for byte the same,
+    # so no cell is recomputed (cells are keyed by the artifact's content)
+    edited.write_text(edited.read_text() + "\n# an edit that changes nothing but the source\n")
+    assert run() == ((2, 1), (0, 12))
+    # other weights: only keras_sequential's 2 artifacts and their 8 cells are recomputed
+    edited.write_text(edited.read_text().replace("RandomState(0)", "RandomState(5)"))
+    assert run() == ((2, 1), (8, 4))
