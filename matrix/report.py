@@ -19,6 +19,7 @@ from tabulate import tabulate
 from matrix import freshness
 from matrix.catalog import load_catalog
 from matrix.engine import env_record_path, read_results
+from matrix.fixtures import load_fixtures
 from matrix.guest.registry import FORMATS, LOADERS
 from matrix.home import PROJECT_ROOT, Home, default_home
 
@@ -95,10 +96,25 @@ def cell_texts(df: pd.DataFrame) -> pd.Series:
     return text.reindex(every_pair).fillna("n/a")
 
 
-def pivot(df: pd.DataFrame, versions: list[str]) -> pd.DataFrame:
-    table = cell_texts(df).unstack("consumer")
-    present = [v for v in versions if v in set(df["producer"]) | set(df["consumer"])]
-    return table.reindex(index=present, columns=present).astype(object).fillna("")
+def pivot(
+    df: pd.DataFrame, versions: list[str], unavailable: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """Producer x consumer cell texts. A version whose environment could not be made shows
+    why (e.g. INSTALL_FAILED) across its row and column instead of vanishing."""
+    unavailable = unavailable or {}
+    table = cell_texts(df).unstack("consumer") if len(df) else pd.DataFrame()
+    seen = set(df["producer"]) | set(df["consumer"])
+    shown = [v for v in versions if v in seen or v in unavailable]
+    table = table.reindex(index=shown, columns=shown).astype(object).fillna("")
+    for v, status in unavailable.items():
+        if v in table.index:
+            table.loc[v, :] = status
+            table.loc[:, v] = status
+    return table
+
+
+def unavailable_envs(envs: list[dict]) -> dict[str, str]:
+    return {e["tf"]: e["status"] for e in envs if e["status"] not in ("OK", "NOT_RUN")}
 
 
 def pass_rate(df: pd.DataFrame, versions: list[str]) -> pd.DataFrame:
@@ -190,7 +206,12 @@ def render_markdown(df, envs, versions, meta) -> str:
     )
     out += ["", "## All loaders", ""]
     out.append(
-        tabulate(pivot(df, versions), headers="keys", tablefmt="github", disable_numparse=True)
+        tabulate(
+            pivot(df, versions, unavailable_envs(envs)),
+            headers="keys",
+            tablefmt="github",
+            disable_numparse=True,
+        )
     )
     for loader in LOADERS:
         sub = df[df["loader"] == loader]
@@ -198,7 +219,12 @@ def render_markdown(df, envs, versions, meta) -> str:
             continue
         out += ["", f"## Loader `{loader}`", "", LOADERS[loader]["doc"], ""]
         out.append(
-            tabulate(pivot(sub, versions), headers="keys", tablefmt="github", disable_numparse=True)
+            tabulate(
+                pivot(sub, versions, unavailable_envs(envs)),
+                headers="keys",
+                tablefmt="github",
+                disable_numparse=True,
+            )
         )
     out += ["", "## Error categories, with a real message each", ""]
     b = boundaries(df, versions)
@@ -208,6 +234,7 @@ def render_markdown(df, envs, versions, meta) -> str:
         else "none"
     )
     out += ["", "## Formats and fixtures", ""]
+    out += [f"- fixture `{f.name}` ({f.kind}): {f.doc}" for f in load_fixtures()]
     out += [f"- format `{k}`: {v['doc']}" for k, v in FORMATS.items()]
     out += [
         "",
@@ -220,7 +247,7 @@ def render_markdown(df, envs, versions, meta) -> str:
 
 def render_html(df, envs, versions, meta) -> str:
     rate = pass_rate(df, versions)
-    summary = pivot(df, versions)
+    summary = pivot(df, versions, unavailable_envs(envs))
 
     def color(v):
         if pd.isna(v):

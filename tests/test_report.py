@@ -95,3 +95,12 @@ def test_an_unchanged_store_is_not_rendered_again(tmp_path):
     assert report.write_report(home, VERSIONS, out).get("up_to_date")
     write_results(home, sample()[:3])  # new results: render again
     assert report.write_report(home, VERSIONS, out)["cells"] == 3
+
+
+def test_a_version_that_could_not_be_installed_shows_why_in_its_row_and_column():
+    df = pd.DataFrame(sample())
+    table = report.pivot(df, ["2.9", "2.10", "2.11", "2.12"], {"2.11": "INSTALL_FAILED"})
+    assert list(table.index) == ["2.9", "2.10", "2.11", "2.12"]
+    assert set(table.loc["2.11"]) == {"INSTALL_FAILED"}
+    assert set(table["2.11"]) == {"INSTALL_FAILED"}
+    assert table.loc["2.12", "2.9"] == "1/3 missing_op"
