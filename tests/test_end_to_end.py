@@ -130,7 +130,8 @@ def test_crash_hang_and_raise_are_isolated_cells(matrix_run, catalog, releases, 
     """A load that aborts its process is CRASH, one that hangs is TIMEOUT; the rest go on."""
     monkeypatch.setenv("TFMATRIX_FAULT_LOADERS", "1")
     fixture = [f for f in load_fixtures() if f.name == "module_signature"]
-    loaders = ["fault.abort", "tf.saved_model.load", "fault.hang", "fault.raise", "tf1.Session"]
+    loaders = ["fault.abort", "tf.saved_model.load", "fault.hang", "fault.raise",
+               "fault.segfault", "tf1.Session"]  # fmt: skip
     fault_home = Home(home.root / "faults", home.envs).ensure()
     producer = releases[1]
     engine.produce(producer, catalog, fault_home, fixtures=fixture, log=print)
@@ -147,12 +148,14 @@ def test_crash_hang_and_raise_are_isolated_cells(matrix_run, catalog, releases, 
     got = {c["loader"]: c for c in engine.read_results(fault_home)}
     assert got["fault.abort"]["status"] == "CRASH"
     assert "SIGABRT" in got["fault.abort"]["message"]
+    assert got["fault.segfault"]["status"] == "CRASH"
+    assert "SIGSEGV" in got["fault.segfault"]["message"]
     assert got["fault.hang"]["status"] == "TIMEOUT"
     assert got["fault.raise"]["status"] == "ERROR"
     assert got["fault.raise"]["error_category"] == "missing_op"
     assert got["tf.saved_model.load"]["status"] == "PASS"
     assert got["tf1.Session"]["status"] == "PASS"
-    assert (summary.crashes, summary.timeouts, summary.worker_starts) == (1, 1, 3)
+    assert (summary.crashes, summary.timeouts, summary.worker_starts) == (2, 1, 4)
 
 
 def test_resume_after_sigkill_loses_no_finished_cell(matrix_run, catalog, releases, home):

@@ -97,6 +97,12 @@ def fault_abort(tf, path, inputs):
     os.abort()
 
 
+def fault_segfault(tf, path, inputs):
+    import ctypes
+
+    ctypes.string_at(0)  # reads address 0: SIGSEGV, as a broken native kernel would
+
+
 def fault_hang(tf, path, inputs):
     while True:
         time.sleep(60)
@@ -115,6 +121,7 @@ LOADERS = {
 
 FAULT_LOADERS = {
     "fault.abort": fault_abort,
+    "fault.segfault": fault_segfault,
     "fault.hang": fault_hang,
     "fault.raise": fault_raise,
 }

@@ -49,6 +49,11 @@ LOADERS = {
 # The guest honours them only when TFMATRIX_FAULT_LOADERS=1.
 FAULT_LOADERS = {
     "fault.abort": {"formats": tuple(FORMATS), "kinds": ("keras", "module"), "doc": "os.abort()"},
+    "fault.segfault": {
+        "formats": tuple(FORMATS),
+        "kinds": ("keras", "module"),
+        "doc": "reads address 0",
+    },
     "fault.hang": {"formats": tuple(FORMATS), "kinds": ("keras", "module"), "doc": "sleeps"},
     "fault.raise": {"formats": tuple(FORMATS), "kinds": ("keras", "module"), "doc": "raises"},
 }
