@@ -193,46 +193,25 @@ def render_markdown(df, envs, versions, meta) -> str:
         "outputs matched the producer's reference outputs (rtol 1e-4, atol 1e-5).",
         "",
     ]
+
+    def table(data, headers="keys", **kw) -> str:
+        # versions stay strings: without disable_numparse, 2.10 would print as 2.1
+        return tabulate(data, headers, tablefmt="github", disable_numparse=True, **kw)
+
     out += ["## Environments", ""]
     env_cols = ["tf", "release", "package", "python", "status", "tensorflow", "keras", "numpy",
                 "pins", "reason"]  # fmt: skip
-    out.append(
-        tabulate(
-            [[e[c] for c in env_cols] for e in envs],
-            env_cols,
-            tablefmt="github",
-            disable_numparse=True,
-        )
-    )
-    out += ["", "## All loaders", ""]
-    out.append(
-        tabulate(
-            pivot(df, versions, unavailable_envs(envs)),
-            headers="keys",
-            tablefmt="github",
-            disable_numparse=True,
-        )
-    )
+    out.append(table([[e[c] for c in env_cols] for e in envs], env_cols))
+    unavailable = unavailable_envs(envs)
+    out += ["", "## All loaders", "", table(pivot(df, versions, unavailable))]
     for loader in LOADERS:
         sub = df[df["loader"] == loader]
-        if sub.empty:
-            continue
-        out += ["", f"## Loader `{loader}`", "", LOADERS[loader]["doc"], ""]
-        out.append(
-            tabulate(
-                pivot(sub, versions, unavailable_envs(envs)),
-                headers="keys",
-                tablefmt="github",
-                disable_numparse=True,
-            )
-        )
+        if not sub.empty:
+            out += ["", f"## Loader `{loader}`", "", LOADERS[loader]["doc"], ""]
+            out.append(table(pivot(sub, versions, unavailable)))
     out += ["", "## Error categories, with a real message each", ""]
     b = boundaries(df, versions)
-    out.append(
-        tabulate(b, headers="keys", tablefmt="github", showindex=False, disable_numparse=True)
-        if len(b)
-        else "none"
-    )
+    out.append(table(b, showindex=False) if len(b) else "none")
     out += ["", "## Formats and fixtures", ""]
     out += [f"- fixture `{f.name}` ({f.kind}): {f.doc}" for f in load_fixtures()]
     out += [f"- format `{k}`: {v['doc']}" for k, v in FORMATS.items()]
