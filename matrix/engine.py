@@ -27,7 +27,7 @@ from matrix.guest.registry import FAULT_LOADERS, LOADERS, loader_applies
 from matrix.home import Home
 from matrix.progress import Progress
 from matrix.store import ResultStore, exclusive_lock, read_jsonl
-from matrix.supervisor import run_tasks
+from matrix.supervisor import WorkerStartFailed, run_tasks
 
 DEFAULT_CELL_TIMEOUT = float(os.environ.get("TFMATRIX_CELL_TIMEOUT", "180"))
 # packages copied into every result record (the full list is in the environment record)
@@ -70,8 +70,17 @@ def open_env(
         record.update(status=exc.category, reason=exc.reason)
         log(f"{release.name}: skipped, {exc.category}: {exc.reason}")
         env = None
+    except Exception as exc:  # a bug or an OS problem: still only this version is lost
+        record.update(status="ENV_ERROR", reason=f"{type(exc).__name__}: {exc}"[:400])
+        log(f"{release.name}: skipped, {record['reason']}")
+        env = None
     else:
         record.update(status="OK", env_id=env.env_id, info=env.info)
+    _write_env_record(home, release, record)
+    return env, record["status"]
+
+
+def _write_env_record(home: Home, release: TFRelease, record: dict) -> None:
     path = env_record_path(home, release)
     try:
         previous = json.loads(path.read_text())
@@ -80,7 +89,18 @@ def open_env(
     previous["checked_at"] = record["checked_at"]
     if previous != record:  # unchanged records stay untouched: the report is then up to date
         protocol.write_json_atomic(str(path), record)
-    return env, record["status"]
+
+
+def _worker_failed(home: Home, release: TFRelease, env: Environment, exc: Exception, log: Log):
+    """The environment installs but its worker cannot start: recorded like an install failure."""
+    reason = str(exc)[:400]
+    log(f"{release.name}: skipped, WORKER_START_FAILED: {reason}")
+    _write_env_record(home, release, {
+        "release": release.version, "minor": release.minor, "checked_at": _now(),
+        "status": "WORKER_START_FAILED", "reason": reason, "env_id": env.env_id,
+        "info": env.info,
+    })  # fmt: skip
+    return "WORKER_START_FAILED"
 
 
 # --------------------------------------------------------------------------- producing
@@ -132,6 +152,7 @@ def produce(
                     continue
                 tasks.append({
                     "op": "produce", "id": len(tasks), "fixture": fx.name, "format": fmt,
+                    "kind": fx.kind,
                     "fixture_path": str(fx.path), "out_dir": str(out), "produce_key": key,
                     "producer": {"minor": release.minor, "env_id": env.env_id},
                 })  # fmt: skip
@@ -145,10 +166,14 @@ def produce(
             summary.computed += 1
             progress.advance()
 
-        stats = run_tasks(
-            env, tasks, on_result, timeout=timeout,
-            log_path=home.logs / f"produce-{release.name}.log",
-        )  # fmt: skip
+        try:
+            stats = run_tasks(
+                env, tasks, on_result, timeout=timeout,
+                log_path=home.logs / f"produce-{release.name}.log",
+            )  # fmt: skip
+        except WorkerStartFailed as exc:
+            summary.unavailable = _worker_failed(home, release, env, exc, log)
+            return summary
     summary.worker_starts, summary.import_seconds = stats.worker_starts, stats.import_seconds
     summary.crashes, summary.timeouts = stats.crashes, stats.timeouts
     return summary
@@ -158,10 +183,13 @@ def _write_failed_manifest(task: dict, answer: dict, env: Environment) -> None:
     """A producer that crashed or hung while saving still leaves a manifest that says so."""
     out = Path(task["out_dir"])
     shutil.rmtree(out / protocol.ARTIFACT_SUBDIR, ignore_errors=True)
+    for staging in out.parent.glob(out.name + ".new-*"):  # what the dead worker left
+        shutil.rmtree(staging, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
     protocol.write_json_atomic(str(out / protocol.MANIFEST_NAME), {
         "schema": protocol.SCHEMA_VERSION, "harness": protocol.HARNESS_VERSION,
-        "fixture": task["fixture"], "format": task["format"], "produce_key": task["produce_key"],
+        "fixture": task["fixture"], "format": task["format"], "kind": task["kind"],
+        "produce_key": task["produce_key"],
         "producer": dict(task["producer"], **{k: env.info.get(k) for k in
                                               ("python", "tensorflow", "keras", "numpy")}),
         "status": protocol.SAVE_FAILED, "error_category": answer["error_category"],
@@ -190,6 +218,10 @@ def list_artifacts(
                     manifest = json.loads((d / protocol.MANIFEST_NAME).read_text())
                 except (OSError, ValueError):
                     continue  # not produced (environment unavailable): no cells
+                if manifest.get("schema") != protocol.SCHEMA_VERSION or not all(
+                    k in manifest for k in ("content_sha256", "fixture", "format", "status")
+                ):
+                    continue  # written by another version of this tool: produce it again
                 manifest.pop("inputs", None)
                 manifest.pop("outputs", None)
                 found.append((d, manifest))
@@ -209,9 +241,10 @@ def plan_cells(
 ) -> list[Cell]:
     """Every (artifact, loader) cell of one consumer, with its cache key.
 
-    The key names the artifact by content *and* by where it came from: two producers can
-    write byte-identical files (Keras 3.15 writes the same H5 under TF 2.16 to 2.21), and
-    each must still get its own cell in the report.
+    The key names the artifact by content (files and reference data) *and* by where it came
+    from: two producers can write byte-identical files (Keras 3.15 writes the same H5 under
+    TF 2.16 to 2.21), and each must still get its own cell in the report; a producer whose
+    TF or Keras changed is a new experiment even if its files did not change.
     """
     return [
         Cell(_cell_key(manifest, consumer_env_id, loader), directory, manifest, loader)
@@ -221,7 +254,8 @@ def plan_cells(
 
 
 def _cell_key(manifest: dict, consumer_env_id: str, loader: str) -> str:
-    origin = manifest.get("producer", {}).get("minor", "")
+    producer = manifest.get("producer", {})
+    origin = "/".join(str(producer.get(k, "")) for k in ("minor", "tensorflow", "keras"))
     return _sha(
         manifest["content_sha256"], origin, manifest["fixture"], manifest["format"],
         consumer_env_id, loader, protocol.HARNESS_VERSION,
@@ -248,7 +282,7 @@ def consume(
     artifacts = list_artifacts(home, producers, fixtures)
     store = ResultStore(results_path(home, release))
     with store.lock(log):
-        done = store.keys()
+        done = finished_keys(store, timeout)
         env, status = open_env(release, catalog, home, log)
         if env is None:
             summary.unavailable = status
@@ -294,8 +328,10 @@ def consume(
                         "max_abs_error",
                         "load_seconds",
                         "wall_seconds",
+                        "attempts",
                     ):
                         record[k] = answer.get(k)
+                    record["timeout_seconds"] = timeout
                     record["finished_at"] = _now()
                     store.append(record)
                     summary.computed += 1
@@ -305,10 +341,14 @@ def consume(
                     if overall is not None:
                         overall.advance()
 
-                stats = run_tasks(
-                    env, tasks, on_result, timeout=timeout,
-                    log_path=home.logs / f"consume-{release.name}.log",
-                )  # fmt: skip
+                try:
+                    stats = run_tasks(
+                        env, tasks, on_result, timeout=timeout,
+                        log_path=home.logs / f"consume-{release.name}.log",
+                    )  # fmt: skip
+                except WorkerStartFailed as exc:
+                    summary.unavailable = _worker_failed(home, release, env, exc, log)
+                    return summary
                 summary.worker_starts = stats.worker_starts
                 summary.import_seconds = stats.import_seconds
                 summary.crashes, summary.timeouts = stats.crashes, stats.timeouts
@@ -316,6 +356,17 @@ def consume(
         finally:
             store.close()
     return summary
+
+
+def finished_keys(store: ResultStore, timeout: float) -> set[str]:
+    """Keys of cells that need no new attempt. A TIMEOUT under a shorter limit than today's
+    is tried again: raising TFMATRIX_CELL_TIMEOUT must be able to change the answer."""
+    return {
+        r["key"]
+        for r in read_jsonl(store.path)
+        if "key" in r
+        and not (r.get("status") == "TIMEOUT" and r.get("timeout_seconds", 0) < timeout)
+    }
 
 
 def _base_record(key: str, manifest: dict, loader: str, consumer: dict) -> dict:
@@ -346,19 +397,20 @@ def _base_record(key: str, manifest: dict, loader: str, consumer: dict) -> dict:
 
 
 def _not_attempted(manifest: dict, loader: str) -> dict | None:
-    """The outcome of a cell that needs no load: the save failed, or the loader is irrelevant."""
+    """The outcome of a cell that needs no load: the loader is irrelevant, or the save failed
+    (counted only against loaders that would have applied)."""
+    if not loader_applies(loader, manifest["format"], manifest.get("kind")):
+        return {
+            "status": protocol.NOT_APPLICABLE,
+            "message": f"{loader} does not load {manifest.get('kind')} models "
+            f"saved as {manifest['format']}",
+        }
     if manifest.get("status") != "OK":
         return {
             "status": protocol.SAVE_FAILED,
             "error_category": manifest.get("error_category"),
             "exception_type": manifest.get("exception_type"),
             "message": manifest.get("message"),
-        }
-    if not loader_applies(loader, manifest["format"], manifest.get("kind")):
-        return {
-            "status": protocol.NOT_APPLICABLE,
-            "message": f"{loader} does not load {manifest.get('kind')} models "
-            f"saved as {manifest['format']}",
         }
     return None
 
@@ -390,7 +442,7 @@ def pending_loads(home: Home, releases: list[TFRelease], loaders: list[str]) -> 
         stamp = read_stamp(home, release)
         if stamp is None:
             continue
-        done = ResultStore(results_path(home, release)).keys()
+        done = finished_keys(ResultStore(results_path(home, release)), DEFAULT_CELL_TIMEOUT)
         pending += sum(
             1 for c in plan_cells(stamp["env_id"], artifacts, loaders)
             if c.key not in done and _not_attempted(c.manifest, c.loader) is None
@@ -413,14 +465,26 @@ def run_matrix(
     from concurrent.futures import ThreadPoolExecutor
 
     home.ensure()
+
+    def guarded(step: Callable[..., StepSummary], release: TFRelease, **kw) -> StepSummary:
+        try:
+            return step(release, **kw)
+        except Exception as exc:  # a bug must cost one environment, not the whole run
+            log(f"{release.name}: {step.__name__} failed: {type(exc).__name__}: {exc}")
+            return StepSummary(f"{step.__name__} {release.name}", unavailable="ERROR")
+
     started = time.perf_counter()
     with ThreadPoolExecutor(jobs) as pool:
-        produced = list(pool.map(lambda r: produce(r, catalog, home, log=log), releases))
+        produced = list(pool.map(
+            lambda r: guarded(produce, r, catalog=catalog, home=home, log=log), releases
+        ))  # fmt: skip
     produce_seconds = time.perf_counter() - started
     overall = Progress("matrix", pending_loads(home, releases, active_loaders()), log, every=15)
     started = time.perf_counter()
     with ThreadPoolExecutor(jobs) as pool:
         consumed = list(pool.map(
-            lambda r: consume(r, releases, catalog, home, log=log, overall=overall), releases
+            lambda r: guarded(consume, r, producers=releases, catalog=catalog, home=home,
+                              log=log, overall=overall),
+            releases,
         ))  # fmt: skip
     return MatrixRun(produced, consumed, produce_seconds, time.perf_counter() - started)

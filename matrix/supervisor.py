@@ -39,13 +39,18 @@ def _signal_name(returncode: int | None) -> str:
     return f"exited with status {returncode}"
 
 
-def _tail(path: Path, lines: int = 3) -> str:
+def _tail(path: Path, offset: int = 0, lines: int = 3) -> str:
+    """What this worker last wrote to its log (the log is shared by successive workers):
+    faulthandler's 'Fatal Python error' line when there is one, else the last lines."""
     try:
-        text = path.read_text(errors="replace")
+        with open(path, "rb") as f:
+            f.seek(offset)
+            text = f.read().decode(errors="replace")
     except OSError:
         return ""
-    kept = [ln.strip() for ln in text.strip().splitlines() if ln.strip()][-lines:]
-    return " | ".join(kept)[-500:]
+    kept = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    fatal = [ln for ln in kept if ln.startswith("Fatal Python error")]
+    return (fatal[-1] if fatal else " | ".join(kept[-lines:]))[-500:]
 
 
 @dataclass
@@ -60,6 +65,7 @@ class WorkerProcess:
     def start(self) -> dict:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "ab")
+        self._log_offset = self._log.tell()
         self._lines = queue.Queue()
         started = time.perf_counter()
         self.proc = subprocess.Popen(
@@ -90,13 +96,14 @@ class WorkerProcess:
         if line is None:
             assert self.proc is not None
             code = self.proc.wait()
-            tail = _tail(self.log_path)
+            tail = _tail(self.log_path, self._log_offset)
             message = f"worker {_signal_name(code)} while {doing}"
             raise WorkerDied("crash", message + (f": {tail}" if tail else ""))
         return json.loads(line)
 
     def request(self, task: dict, timeout: float) -> dict:
         assert self.proc is not None and self.proc.stdin is not None
+        self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         try:
             self.proc.stdin.write((json.dumps(task) + "\n").encode())
             self.proc.stdin.flush()
@@ -132,6 +139,27 @@ class SupervisorStats:
     crashes: int = 0
     timeouts: int = 0
     peak_rss_kb: int = 0
+    retries: int = 0
+
+
+class WorkerStartFailed(Exception):
+    """The environment's worker cannot start at all: an environment problem, not a cell's."""
+
+
+def _start_worker(env: Environment, log_path: Path, stats: SupervisorStats) -> WorkerProcess:
+    last: WorkerDied | None = None
+    for _ in range(2):  # once more, in case the first start met a passing problem (memory)
+        worker = WorkerProcess(env, log_path)
+        stats.worker_starts += 1
+        try:
+            hello = worker.start()
+        except WorkerDied as exc:
+            worker.stop()
+            last = exc
+            continue
+        stats.import_seconds.append(hello["info"]["import_seconds"])
+        return worker
+    raise WorkerStartFailed(last.message if last else "worker did not start")
 
 
 def run_tasks(
@@ -141,35 +169,39 @@ def run_tasks(
     *,
     timeout: float,
     log_path: Path,
+    retries: int = 1,
 ) -> SupervisorStats:
     """Send every task to a worker of `env`; call on_result(task, answer) for each.
 
-    A crashed or hung task is answered with {"status": "CRASH"|"TIMEOUT", ...} and the next
-    task goes to a new worker. If the worker cannot even start, every task gets that answer.
+    A task whose worker dies or hangs is tried again in a fresh worker (`retries` times), so
+    a passing problem does not become a stored result; then it is answered with
+    {"status": "CRASH"|"TIMEOUT", ...} and the next task goes to a new worker.
+    Raises WorkerStartFailed (after answering nothing for the remaining tasks) when no worker
+    can be started.
     """
     stats = SupervisorStats()
     worker: WorkerProcess | None = None
     try:
         for task in tasks:
-            if worker is None:
-                worker = WorkerProcess(env, log_path)
-                stats.worker_starts += 1
+            attempt = 0
+            while True:
+                if worker is None:
+                    worker = _start_worker(env, log_path, stats)
+                started = time.perf_counter()
                 try:
-                    hello = worker.start()
-                    stats.import_seconds.append(hello["info"]["import_seconds"])
+                    answer = worker.request(task, timeout)
+                    break
                 except WorkerDied as exc:
                     worker.stop()
                     worker = None
-                    on_result(task, _died_answer(exc, stats))
-                    continue
-            started = time.perf_counter()
-            try:
-                answer = worker.request(task, timeout)
-            except WorkerDied as exc:
-                worker.stop()
-                worker = None
-                answer = _died_answer(exc, stats)
+                    if attempt < retries:
+                        attempt += 1
+                        stats.retries += 1
+                        continue
+                    answer = _died_answer(exc, stats)
+                    break
             answer["wall_seconds"] = round(time.perf_counter() - started, 5)
+            answer["attempts"] = attempt + 1
             stats.peak_rss_kb = max(stats.peak_rss_kb, answer.get("maxrss_kb") or 0)
             on_result(task, answer)
     finally:

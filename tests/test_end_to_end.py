@@ -155,7 +155,8 @@ def test_crash_hang_and_raise_are_isolated_cells(matrix_run, catalog, releases, 
     assert got["fault.raise"]["error_category"] == "missing_op"
     assert got["tf.saved_model.load"]["status"] == "PASS"
     assert got["tf1.Session"]["status"] == "PASS"
-    assert (summary.crashes, summary.timeouts, summary.worker_starts) == (2, 1, 4)
+    # each crash and the hang is tried once more in a fresh worker before it is recorded
+    assert (summary.crashes, summary.timeouts, summary.worker_starts) == (2, 1, 7)
 
 
 def test_resume_after_sigkill_loses_no_finished_cell(matrix_run, catalog, releases, home):

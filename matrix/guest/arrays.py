@@ -54,7 +54,7 @@ def compare(outputs, references):
         if got.size:
             diff = np.abs(got.astype("float64") - want.astype("float64"))
             if np.isnan(diff).any():
-                return False, float("nan"), "output %d has NaN where the reference has none" % i
+                return False, float("nan"), "output %d has NaN (in the output or the reference)" % i
             worst = max(worst, float(diff.max()))
             if not np.allclose(got, want, rtol=RTOL, atol=ATOL):
                 return False, worst, "output %d differs by up to %.3g" % (i, worst)

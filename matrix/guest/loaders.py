@@ -85,7 +85,9 @@ def load_keras(tf, path, inputs):
 def load_tf_keras(tf, path, inputs):
     try:
         import tf_keras
-    except ImportError:
+    except ImportError as exc:
+        if getattr(exc, "name", None) != "tf_keras":
+            raise  # installed but broken: a real failure, not an absent loader
         raise NotApplicable(
             "tf_keras is not installed here (before TF 2.16, Keras 2 is tf.keras itself)"
         )
@@ -132,7 +134,7 @@ def get_loader(name):
         return LOADERS[name]
     if name in FAULT_LOADERS and os.environ.get("TFMATRIX_FAULT_LOADERS") == "1":
         return FAULT_LOADERS[name]
-    raise NotApplicable("unknown loader %r" % name)
+    raise ValueError("unknown loader %r (registry.py and loaders.py disagree)" % name)
 
 
 # Loaders whose objects live in a Keras module's global state (layer name counters,

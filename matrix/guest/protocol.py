@@ -9,7 +9,7 @@ import json
 import os
 
 SCHEMA_VERSION = 1
-HARNESS_VERSION = "3"
+HARNESS_VERSION = "4"
 
 # Cell statuses.
 PASS = "PASS"

@@ -7,6 +7,7 @@ to stdout, such as Keras progress bars, is sent to stderr). The first line is a 
 the environment's versions and the TensorFlow import time.
 """
 
+import faulthandler
 import hashlib
 import importlib.util
 import os
@@ -72,16 +73,20 @@ def error_info(exc):
 
 
 def produce(tf, info, task):
+    """Save one fixture in one format. Everything is written to a fresh sibling directory
+    that replaces `out_dir` only when complete, so a reader never sees half an artifact."""
     out_dir = task["out_dir"]
-    art_dir = os.path.join(out_dir, protocol.ARTIFACT_SUBDIR)
-    if os.path.exists(art_dir):
-        shutil.rmtree(art_dir)
+    staging = "%s.new-%d" % (out_dir, os.getpid())
+    if os.path.exists(staging):
+        shutil.rmtree(staging)
+    art_dir = os.path.join(staging, protocol.ARTIFACT_SUBDIR)
     os.makedirs(art_dir)
     manifest = {
         "schema": protocol.SCHEMA_VERSION,
         "harness": protocol.HARNESS_VERSION,
         "fixture": task["fixture"],
         "format": task["format"],
+        "kind": task.get("kind"),
         "produce_key": task["produce_key"],
         "producer": dict(task.get("producer", {}), **info),
     }
@@ -103,9 +108,28 @@ def produce(tf, info, task):
     finally:
         reset_state(tf)
     manifest["save_seconds"] = round(time.perf_counter() - start, 4)
-    manifest["files"], manifest["content_sha256"] = hash_tree(art_dir)
-    protocol.write_json_atomic(os.path.join(out_dir, protocol.MANIFEST_NAME), manifest)
+    manifest["files"], files_sha = hash_tree(art_dir)
+    manifest["content_sha256"] = content_hash(files_sha, manifest)
+    protocol.write_json_atomic(os.path.join(staging, protocol.MANIFEST_NAME), manifest)
+    replace_dir(staging, out_dir)
     return {"status": manifest["status"], "content_sha256": manifest["content_sha256"]}
+
+
+def content_hash(files_sha, manifest):
+    """What a consumer's result depends on: the files *and* the reference data they are
+    checked against (a changed `inputs()` must not reuse results computed with old ones)."""
+    judged = dict((k, manifest.get(k)) for k in ("entry", "kind", "inputs", "outputs", "status"))
+    judged["files"] = files_sha
+    return hashlib.sha256(protocol.dumps(judged).encode()).hexdigest()
+
+
+def replace_dir(new, target):
+    old = "%s.old-%d" % (target, os.getpid())
+    if os.path.exists(target):
+        os.rename(target, old)
+    os.rename(new, target)
+    if os.path.exists(old):
+        shutil.rmtree(old)
 
 
 def read_manifest(artifact_dir):
@@ -151,6 +175,7 @@ def consume(tf, task):
 
 
 def main():
+    faulthandler.enable()  # a segfault leaves the Python stack on stderr, for the CRASH cell
     channel = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # keep stray prints (progress bars, warnings) off the protocol channel
     sys.stdout = sys.stderr
