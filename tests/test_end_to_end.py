@@ -142,7 +142,7 @@ def test_crash_hang_and_raise_are_isolated_cells(matrix_run, catalog, releases, 
         fault_home,
         fixtures=fixture,
         loaders=loaders,
-        timeout=25,
+        timeout=15,
         log=print,
     )
     got = {c["loader"]: c for c in engine.read_results(fault_home)}
