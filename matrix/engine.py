@@ -166,17 +166,23 @@ def produce(
             summary.computed += 1
             progress.advance()
 
-        try:
-            stats = run_tasks(
-                env, tasks, on_result, timeout=timeout,
-                log_path=home.logs / f"produce-{release.name}.log",
-            )  # fmt: skip
-        except WorkerStartFailed as exc:
-            summary.unavailable = _worker_failed(home, release, env, exc, log)
-            return summary
+        _supervise(summary, "produce", env, tasks, on_result, timeout, home, log)
+    return summary
+
+
+def _supervise(summary, step, env, tasks, on_result, timeout, home, log) -> None:
+    """Run the tasks in `env`'s worker and put the supervisor's figures into `summary`."""
+    try:
+        stats = run_tasks(
+            env, tasks, on_result, timeout=timeout,
+            log_path=home.logs / f"{step}-{env.release.name}.log",
+        )  # fmt: skip
+    except WorkerStartFailed as exc:
+        summary.unavailable = _worker_failed(home, env.release, env, exc, log)
+        return
     summary.worker_starts, summary.import_seconds = stats.worker_starts, stats.import_seconds
     summary.crashes, summary.timeouts = stats.crashes, stats.timeouts
-    return summary
+    summary.peak_rss_kb = stats.peak_rss_kb
 
 
 def _write_failed_manifest(task: dict, answer: dict, env: Environment) -> None:
@@ -341,18 +347,7 @@ def consume(
                     if overall is not None:
                         overall.advance()
 
-                try:
-                    stats = run_tasks(
-                        env, tasks, on_result, timeout=timeout,
-                        log_path=home.logs / f"consume-{release.name}.log",
-                    )  # fmt: skip
-                except WorkerStartFailed as exc:
-                    summary.unavailable = _worker_failed(home, release, env, exc, log)
-                    return summary
-                summary.worker_starts = stats.worker_starts
-                summary.import_seconds = stats.import_seconds
-                summary.crashes, summary.timeouts = stats.crashes, stats.timeouts
-                summary.peak_rss_kb = stats.peak_rss_kb
+                _supervise(summary, "consume", env, tasks, on_result, timeout, home, log)
         finally:
             store.close()
     return summary
