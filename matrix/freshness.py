@@ -24,9 +24,11 @@ def _git(*args: str) -> str:
 
 
 def tool_commit() -> str:
-    """The tool's commit; '(dirty)' when tracked files differ from it (reports/ excepted)."""
+    """The last commit of the tool's code (commits of reports/ alone do not count, or
+    committing a report would make it stale); '(dirty)' when tracked code differs from it."""
     dirty = _git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!reports")
-    return _git("rev-parse", "--short", "HEAD") + (" (dirty)" if dirty else "")
+    commit = _git("log", "-1", "--format=%h", "--", ".", ":!reports")
+    return commit + (" (dirty)" if dirty else "")
 
 
 def fingerprint(home: Home, versions: list[str], out_dir: Path) -> str:
