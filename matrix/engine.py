@@ -23,7 +23,7 @@ from matrix.catalog import Catalog, TFRelease
 from matrix.envs import Environment, EnvUnavailable, ensure_env, read_stamp
 from matrix.fixtures import Fixture, load_fixtures
 from matrix.guest import protocol
-from matrix.guest.registry import FAULT_LOADERS, LOADERS, loader_applies
+from matrix.guest.registry import active_loaders, loader_applies
 from matrix.home import Home
 from matrix.progress import Progress
 from matrix.store import ResultStore, exclusive_lock, read_jsonl
@@ -43,13 +43,6 @@ def _sha(*parts: str) -> str:
 
 def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def active_loaders() -> list[str]:
-    names = list(LOADERS)
-    if os.environ.get("TFMATRIX_FAULT_LOADERS") == "1":
-        names += list(FAULT_LOADERS)
-    return names
 
 
 # --------------------------------------------------------------------------- environments
@@ -428,18 +421,23 @@ class MatrixRun:
     consume_seconds: float
 
 
+def planned_cells(
+    home: Home, release: TFRelease, artifacts: list[tuple[Path, dict]], loaders: list[str]
+) -> list[Cell] | None:
+    """The cells `release` consumes, from its environment's stamp (no TensorFlow, no
+    install); None while the environment does not exist yet."""
+    stamp = read_stamp(home, release)
+    return None if stamp is None else plan_cells(stamp["env_id"], artifacts, loaders)
+
+
 def pending_loads(home: Home, releases: list[TFRelease], loaders: list[str]) -> int:
     """Cells of `releases` x `releases` that need a worker (known without starting one)."""
-    artifacts = [(d, m) for d, m in list_artifacts(home, releases, load_fixtures())
-                 if m.get("status") == "OK"]  # fmt: skip
+    artifacts = list_artifacts(home, releases, load_fixtures())
     pending = 0
     for release in releases:
-        stamp = read_stamp(home, release)
-        if stamp is None:
-            continue
         done = finished_keys(ResultStore(results_path(home, release)), DEFAULT_CELL_TIMEOUT)
         pending += sum(
-            1 for c in plan_cells(stamp["env_id"], artifacts, loaders)
+            1 for c in planned_cells(home, release, artifacts, loaders) or ()
             if c.key not in done and _not_attempted(c.manifest, c.loader) is None
         )  # fmt: skip
     return pending

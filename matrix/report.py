@@ -103,8 +103,7 @@ def pivot(
     why (e.g. INSTALL_FAILED) across its row and column instead of vanishing."""
     unavailable = unavailable or {}
     table = cell_texts(df).unstack("consumer") if len(df) else pd.DataFrame()
-    seen = set(df["producer"]) | set(df["consumer"])
-    shown = [v for v in versions if v in seen or v in unavailable]
+    shown = _shown(df, versions, unavailable)
     table = table.reindex(index=shown, columns=shown).astype(object).fillna("")
     for v, status in unavailable.items():
         if v in table.index:
@@ -125,8 +124,14 @@ def pass_rate(df: pd.DataFrame, versions: list[str]) -> pd.DataFrame:
         .mean()
         .unstack("consumer")
     )
-    present = [v for v in versions if v in set(df["producer"]) | set(df["consumer"])]
+    present = _shown(df, versions)
     return rate.reindex(index=present, columns=present)
+
+
+def _shown(df: pd.DataFrame, versions: list[str], also=()) -> list[str]:
+    """The selected versions that have results (or are in `also`), in catalog order."""
+    seen = set(df["producer"]) | set(df["consumer"])
+    return [v for v in versions if v in seen or v in also]
 
 
 def _ranges(minors: set[str], versions: list[str]) -> str:

@@ -12,8 +12,8 @@ import time
 
 from matrix import engine
 from matrix.catalog import load_catalog
-from matrix.envs import read_stamp
 from matrix.fixtures import load_fixtures
+from matrix.guest.registry import active_loaders
 from matrix.home import Home, default_home
 from matrix.store import read_jsonl
 
@@ -25,16 +25,16 @@ def status_rows(home: Home, names: list[str] | None = None) -> list[dict]:
     releases = catalog.select(names)
     fixtures = load_fixtures()
     artifacts = engine.list_artifacts(home, releases, fixtures)
-    loaders = engine.active_loaders()
+    loaders = active_loaders()
     now = _dt.datetime.now(_dt.timezone.utc)
     rows = []
     for release in releases:
-        stamp = read_stamp(home, release)
-        records = read_jsonl(engine.results_path(home, release))
-        if stamp is None:
+        cells = engine.planned_cells(home, release, artifacts, loaders)
+        if cells is None:
             rows.append({"tf": release.minor, "done": 0, "total": None, "recent": 0})
             continue
-        wanted = {c.key for c in engine.plan_cells(stamp["env_id"], artifacts, loaders)}
+        records = read_jsonl(engine.results_path(home, release))
+        wanted = {c.key for c in cells}
         done = [r for r in records if r.get("key") in wanted]
         recent = sum(
             1 for r in done

@@ -10,6 +10,7 @@ import sys
 import time
 
 from matrix.guest.arrays import flatten_outputs
+from matrix.guest.registry import active_loaders
 from matrix.guest.savers import tf2
 
 
@@ -114,14 +115,12 @@ def fault_raise(tf, path, inputs):
     raise RuntimeError("Op type not registered 'FaultInjected' (deliberate test failure)")
 
 
-LOADERS = {
+# name (as in registry.py) -> function
+FUNCTIONS = {
     "tf.saved_model.load": load_tf_saved_model,
     "tf1.Session": load_tf1_session,
     "keras.load_model": load_keras,
     "tf_keras.load_model": load_tf_keras,
-}
-
-FAULT_LOADERS = {
     "fault.abort": fault_abort,
     "fault.segfault": fault_segfault,
     "fault.hang": fault_hang,
@@ -130,10 +129,8 @@ FAULT_LOADERS = {
 
 
 def get_loader(name):
-    if name in LOADERS:
-        return LOADERS[name]
-    if name in FAULT_LOADERS and os.environ.get("TFMATRIX_FAULT_LOADERS") == "1":
-        return FAULT_LOADERS[name]
+    if name in active_loaders() and name in FUNCTIONS:
+        return FUNCTIONS[name]
     raise ValueError("unknown loader %r (registry.py and loaders.py disagree)" % name)
 
 

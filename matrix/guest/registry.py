@@ -3,6 +3,8 @@
 Pure data, no TensorFlow: the host imports it to plan cells without starting a TF process.
 """
 
+import os
+
 # How an object is saved. `kinds`: which fixture objects the format can hold.
 #   keras  = a Keras model; module = a plain tf.Module
 # `savedmodel_dir`: the artifact is a SavedModel directory (TF loaders apply to it).
@@ -45,18 +47,25 @@ LOADERS = {
     },
 }
 
-# Loaders that exist only to test the supervisor (a load that kills or hangs its process).
-# The guest honours them only when TFMATRIX_FAULT_LOADERS=1.
-FAULT_LOADERS = {
-    "fault.abort": {"formats": tuple(FORMATS), "kinds": ("keras", "module"), "doc": "os.abort()"},
-    "fault.segfault": {
-        "formats": tuple(FORMATS),
-        "kinds": ("keras", "module"),
-        "doc": "reads address 0",
-    },
-    "fault.hang": {"formats": tuple(FORMATS), "kinds": ("keras", "module"), "doc": "sleeps"},
-    "fault.raise": {"formats": tuple(FORMATS), "kinds": ("keras", "module"), "doc": "raises"},
-}
+# Loaders that exist only to test the supervisor (a load that kills, hangs or raises).
+# They are active only when TFMATRIX_FAULT_LOADERS=1, on the host and in the guest alike.
+FAULT_LOADERS = dict(
+    (name, {"formats": tuple(FORMATS), "kinds": ("keras", "module"), "doc": doc})
+    for name, doc in (
+        ("fault.abort", "os.abort()"),
+        ("fault.segfault", "reads address 0"),
+        ("fault.hang", "sleeps"),
+        ("fault.raise", "raises"),
+    )
+)
+
+
+def active_loaders():
+    """Loader names of this run, in report order."""
+    names = list(LOADERS)
+    if os.environ.get("TFMATRIX_FAULT_LOADERS") == "1":
+        names += list(FAULT_LOADERS)
+    return names
 
 
 def loader_applies(loader, fmt, kind):
