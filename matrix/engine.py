@@ -10,22 +10,26 @@ own row and column; an edited fixture recomputes only that fixture's cells.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 import os
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from matrix import registry
+from matrix.availability import facts_of
 from matrix.catalog import Catalog, TFRelease
 from matrix.envs import Environment, EnvUnavailable, ensure_env, read_stamp
 from matrix.fixtures import Fixture, load_fixtures
 from matrix.guest import protocol
-from matrix.guest.registry import active_loaders, loader_applies
+from matrix.guest.protocol import ConsumeTask, ProduceTask
 from matrix.home import Home
+from matrix.plan import Artifact, CellPlan, plan_artifacts, plan_cells
 from matrix.progress import Progress
+from matrix.records import ANSWER_FIELDS, CellRecord
+from matrix.registry import LoaderSpec
 from matrix.store import ResultStore, exclusive_lock, read_jsonl
 from matrix.supervisor import WorkerStartFailed, run_tasks
 
@@ -35,10 +39,6 @@ KEY_PACKAGES = ("tensorflow", "tensorflow-cpu", "tf-nightly", "keras", "tf-keras
                 "protobuf", "h5py", "tensorboard")  # fmt: skip
 
 Log = Callable[[str], None]
-
-
-def _sha(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def _now() -> str:
@@ -110,11 +110,25 @@ class StepSummary:
     crashes: int = 0
     timeouts: int = 0
     peak_rss_kb: int = 0
+    shared_loads: int = 0  # cells answered by another producer's byte-identical artifact
     unavailable: str | None = None
 
 
 def artifact_dir(home: Home, release: TFRelease, fixture: str, fmt: str) -> Path:
     return home.artifacts / release.name / fixture / fmt
+
+
+def _reusable(manifest_path: Path, key: str, timeout: float) -> bool:
+    """An artifact is kept when it was made by this key, unless its save timed out under a
+    shorter limit than today's (then it is tried again, as a timed-out load is)."""
+    try:
+        manifest = json.loads(manifest_path.read_text())
+    except (OSError, ValueError):
+        return False
+    if manifest.get("produce_key") != key:
+        return False
+    timed_out = manifest.get("error_category") == "timeout"
+    return not (timed_out and manifest.get("timeout_seconds", 0) < timeout)
 
 
 def produce(
@@ -133,29 +147,35 @@ def produce(
         summary.unavailable = status
         return summary
     fixtures = load_fixtures() if fixtures is None else fixtures
+    producer = {"minor": release.minor, "env_id": env.env_id}
     with exclusive_lock(home.artifacts / f"{release.name}.lock", log):
         tasks = []
-        for fx in fixtures:
-            for fmt in fx.formats:
-                key = _sha(env.env_id, fx.sha256, fmt, protocol.HARNESS_VERSION)
-                out = artifact_dir(home, release, fx.name, fmt)
-                manifest = out / protocol.MANIFEST_NAME
-                if manifest.exists() and json.loads(manifest.read_text()).get("produce_key") == key:
-                    summary.cached += 1
-                    continue
-                tasks.append({
-                    "op": "produce", "id": len(tasks), "fixture": fx.name, "format": fmt,
-                    "kind": fx.kind,
-                    "fixture_path": str(fx.path), "out_dir": str(out), "produce_key": key,
-                    "producer": {"minor": release.minor, "env_id": env.env_id},
-                })  # fmt: skip
+        for plan in plan_artifacts(env.env_id, facts_of(env.info), fixtures):
+            out = artifact_dir(home, release, plan.fixture.name, plan.format.name)
+            if _reusable(out / protocol.MANIFEST_NAME, plan.produce_key, timeout):
+                summary.cached += 1
+                continue
+            task = ProduceTask(
+                id=len(tasks), fixture=plan.fixture.name, fixture_path=str(plan.fixture.path),
+                format=plan.format.name, format_module=plan.format.name, out_dir=str(out),
+                produce_key=plan.produce_key, producer=producer,
+            )  # fmt: skip
+            if plan.not_applicable:  # decided here: no worker needed
+                _write_host_manifest(task, plan.fixture.kind, env, protocol.Status.NOT_APPLICABLE,
+                                     {"message": plan.not_applicable})  # fmt: skip
+                summary.computed += 1
+                continue
+            tasks.append(asdict(task) | {"kind": plan.fixture.kind})
         if not tasks:
             return summary
         progress = Progress(summary.name, len(tasks), log)
 
         def on_result(task: dict, answer: dict) -> None:
             if answer["status"] in ("CRASH", "TIMEOUT"):
-                _write_failed_manifest(task, answer, env)
+                _write_host_manifest(task, task["kind"], env, protocol.Status.SAVE_FAILED, {
+                    "error_category": answer["error_category"], "message": answer["message"],
+                    "timeout_seconds": timeout,
+                })  # fmt: skip
             summary.computed += 1
             progress.advance()
 
@@ -178,23 +198,21 @@ def _supervise(summary, step, env, tasks, on_result, timeout, home, log) -> None
     summary.peak_rss_kb = stats.peak_rss_kb
 
 
-def _write_failed_manifest(task: dict, answer: dict, env: Environment) -> None:
-    """A producer that crashed or hung while saving still leaves a manifest that says so."""
+def _write_host_manifest(
+    task: ProduceTask | dict, kind: str, env: Environment, status: protocol.Status, why: dict
+) -> None:
+    """The manifest of an artifact the worker did not write: a format that does not exist in
+    this version (NOT_APPLICABLE), or a save that crashed or hung (SAVE_FAILED)."""
+    task = asdict(task) if isinstance(task, ProduceTask) else task
     out = Path(task["out_dir"])
     shutil.rmtree(out / protocol.ARTIFACT_SUBDIR, ignore_errors=True)
-    for staging in out.parent.glob(out.name + ".new-*"):  # what the dead worker left
+    for staging in out.parent.glob(out.name + ".new-*"):  # what a dead worker left
         shutil.rmtree(staging, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
-    protocol.write_json_atomic(str(out / protocol.MANIFEST_NAME), {
-        "schema": protocol.SCHEMA_VERSION, "harness": protocol.HARNESS_VERSION,
-        "fixture": task["fixture"], "format": task["format"], "kind": task["kind"],
-        "produce_key": task["produce_key"],
-        "producer": dict(task["producer"], **{k: env.info.get(k) for k in
-                                              ("python", "tensorflow", "keras", "numpy")}),
-        "status": protocol.SAVE_FAILED, "error_category": answer["error_category"],
-        "exception_type": None, "message": answer["message"], "files": {},
-        "content_sha256": _sha("failed", task["produce_key"], answer["message"]),
-    })  # fmt: skip
+    info = {k: env.info.get(k) for k in ("python", "tensorflow", "keras", "numpy")}
+    manifest = protocol.new_manifest(dict(task, kind=kind), info, status, **why)
+    protocol.seal_manifest(manifest, protocol.files_digest({}))
+    protocol.write_json_atomic(str(out / protocol.MANIFEST_NAME), manifest)
 
 
 # --------------------------------------------------------------------------- consuming
@@ -206,8 +224,8 @@ def results_path(home: Home, release: TFRelease) -> Path:
 
 def list_artifacts(
     home: Home, producers: list[TFRelease], fixtures: list[Fixture]
-) -> list[tuple[Path, dict]]:
-    """(artifact dir, manifest) of every current artifact of the given producers."""
+) -> list[Artifact]:
+    """Every current artifact of the given producers (manifests without reference arrays)."""
     found = []
     for producer in producers:
         for fx in fixtures:
@@ -223,42 +241,8 @@ def list_artifacts(
                     continue  # written by another version of this tool: produce it again
                 manifest.pop("inputs", None)
                 manifest.pop("outputs", None)
-                found.append((d, manifest))
+                found.append(Artifact(d, manifest))
     return found
-
-
-@dataclass(frozen=True)
-class Cell:
-    key: str
-    directory: Path
-    manifest: dict
-    loader: str
-
-
-def plan_cells(
-    consumer_env_id: str, artifacts: list[tuple[Path, dict]], loaders: list[str]
-) -> list[Cell]:
-    """Every (artifact, loader) cell of one consumer, with its cache key.
-
-    The key names the artifact by content (files and reference data) *and* by where it came
-    from: two producers can write byte-identical files (Keras 3.15 writes the same H5 under
-    TF 2.16 to 2.21), and each must still get its own cell in the report; a producer whose
-    TF or Keras changed is a new experiment even if its files did not change.
-    """
-    return [
-        Cell(_cell_key(manifest, consumer_env_id, loader), directory, manifest, loader)
-        for directory, manifest in artifacts
-        for loader in loaders
-    ]
-
-
-def _cell_key(manifest: dict, consumer_env_id: str, loader: str) -> str:
-    producer = manifest.get("producer", {})
-    origin = "/".join(str(producer.get(k, "")) for k in ("minor", "tensorflow", "keras"))
-    return _sha(
-        manifest["content_sha256"], origin, manifest["fixture"], manifest["format"],
-        consumer_env_id, loader, protocol.HARNESS_VERSION,
-    )  # fmt: skip
 
 
 def consume(
@@ -273,12 +257,17 @@ def consume(
     log: Log = print,
     overall: Progress | None = None,
 ) -> StepSummary:
-    """Load every artifact of `producers` with every loader in `release`'s environment."""
+    """Load every artifact of `producers` with every loader in `release`'s environment.
+
+    Cells decided without TensorFlow (a loader or format that does not exist in the version,
+    a failed save) are written at once; byte-identical artifacts are loaded once per loader.
+    """
     summary = StepSummary(f"consume {release.name}")
     home.ensure()
     fixtures = load_fixtures() if fixtures is None else fixtures
-    loaders = active_loaders() if loaders is None else loaders
+    specs = _loader_specs(loaders)
     artifacts = list_artifacts(home, producers, fixtures)
+    by_name = {f.name: f for f in fixtures}
     store = ResultStore(results_path(home, release))
     with store.lock(log):
         done = finished_keys(store, timeout)
@@ -286,54 +275,44 @@ def consume(
         if env is None:
             summary.unavailable = status
             return summary
-        base_consumer = {
-            "consumer": release.minor,
-            "consumer_tf": env.info.get("tensorflow"),
-            "consumer_keras": env.info.get("keras"),
-            "consumer_python": env.info.get("python"),
-            "consumer_env_id": env.env_id,
-            "consumer_packages": {
-                k: v for k, v in env.info.get("packages", {}).items() if k in KEY_PACKAGES
-            },
-        }
+        consumer = _consumer_fields(release, env)
         tasks: list[dict] = []
-        records: dict[int, dict] = {}
+        waiting: dict[int, list[CellRecord]] = {}  # task id -> the cells its load answers
+        by_load: dict[str, int] = {}
         try:
-            for cell in plan_cells(env.env_id, artifacts, loaders):
+            for cell in plan_cells(env.env_id, facts_of(env.info), artifacts, specs, by_name):
                 if cell.key in done:
                     summary.cached += 1
                     continue
-                record = _base_record(cell.key, cell.manifest, cell.loader, base_consumer)
-                reason = _not_attempted(cell.manifest, cell.loader)
-                if reason is not None:
-                    record.update(reason)
-                    store.append(record)
+                record = _new_record(cell, consumer)
+                if cell.outcome is not None:
+                    store.append(record.update(cell.outcome).to_json())
                     summary.computed += 1
                     continue
-                records[len(tasks)] = record
-                tasks.append({"op": "consume", "id": len(tasks), "loader": cell.loader,
-                              "artifact_dir": str(cell.directory)})  # fmt: skip
+                if cell.load_key in by_load:  # the same bytes from another producer
+                    waiting[by_load[cell.load_key]].append(record)
+                    continue
+                fixture = by_name.get(cell.artifact.manifest["fixture"])
+                task = ConsumeTask(
+                    id=len(tasks), loader=cell.loader.name, loader_module=cell.loader.module,
+                    artifact_dir=str(cell.artifact.directory),
+                    fixture_path=str(fixture.path) if fixture else None,
+                )  # fmt: skip
+                by_load[cell.load_key] = task.id
+                waiting[task.id] = [record]
+                tasks.append(asdict(task))
             if tasks:
                 progress = Progress(summary.name, len(tasks), log)
 
                 def on_result(task: dict, answer: dict) -> None:
-                    record = records[task["id"]]
-                    for k in (
-                        "status",
-                        "error_category",
-                        "exception_type",
-                        "message",
-                        "detail",
-                        "max_abs_error",
-                        "load_seconds",
-                        "wall_seconds",
-                        "attempts",
-                    ):
-                        record[k] = answer.get(k)
-                    record["timeout_seconds"] = timeout
-                    record["finished_at"] = _now()
-                    store.append(record)
-                    summary.computed += 1
+                    for i, record in enumerate(waiting[task["id"]]):
+                        record.update({k: answer.get(k) for k in ANSWER_FIELDS})
+                        record.timeout_seconds = timeout
+                        record.shared_load = i > 0
+                        record.finished_at = _now()
+                        store.append(record.to_json())
+                        summary.computed += 1
+                        summary.shared_loads += i > 0
                     if answer.get("load_seconds") is not None:
                         summary.cell_seconds.append(answer["load_seconds"])
                     progress.advance()
@@ -344,6 +323,25 @@ def consume(
         finally:
             store.close()
     return summary
+
+
+def _loader_specs(names: list[str] | None) -> dict[str, LoaderSpec]:
+    if names is None:
+        return registry.loaders()
+    return {n: registry.loader(n) for n in names}
+
+
+def _consumer_fields(release: TFRelease, env: Environment) -> dict:
+    return {
+        "consumer": release.minor,
+        "consumer_tf": env.info.get("tensorflow"),
+        "consumer_keras": env.info.get("keras"),
+        "consumer_python": env.info.get("python"),
+        "consumer_env_id": env.env_id,
+        "consumer_packages": {
+            k: v for k, v in env.info.get("packages", {}).items() if k in KEY_PACKAGES
+        },
+    }
 
 
 def finished_keys(store: ResultStore, timeout: float) -> set[str]:
@@ -357,50 +355,23 @@ def finished_keys(store: ResultStore, timeout: float) -> set[str]:
     }
 
 
-def _base_record(key: str, manifest: dict, loader: str, consumer: dict) -> dict:
+def _new_record(cell: CellPlan, consumer: dict) -> CellRecord:
+    manifest = cell.artifact.manifest
     producer = manifest.get("producer", {})
-    return {
-        "key": key,
-        "schema": protocol.SCHEMA_VERSION,
-        "harness": protocol.HARNESS_VERSION,
-        "producer": producer.get("minor"),
-        "producer_tf": producer.get("tensorflow"),
-        "producer_keras": producer.get("keras"),
-        "producer_python": producer.get("python"),
-        "fixture": manifest["fixture"],
-        "format": manifest["format"],
-        "kind": manifest.get("kind"),
-        "loader": loader,
-        "artifact_sha256": manifest["content_sha256"],
+    return CellRecord(
+        key=cell.key,
+        producer=producer.get("minor"),
+        producer_tf=producer.get("tensorflow"),
+        producer_keras=producer.get("keras"),
+        producer_python=producer.get("python"),
+        fixture=manifest["fixture"],
+        format=manifest["format"],
+        kind=manifest.get("kind"),
+        loader=cell.loader.name,
+        artifact_sha256=manifest["content_sha256"],
+        finished_at=_now(),
         **consumer,
-        "status": None,
-        "error_category": None,
-        "exception_type": None,
-        "message": None,
-        "max_abs_error": None,
-        "load_seconds": None,
-        "wall_seconds": None,
-        "finished_at": _now(),
-    }
-
-
-def _not_attempted(manifest: dict, loader: str) -> dict | None:
-    """The outcome of a cell that needs no load: the loader is irrelevant, or the save failed
-    (counted only against loaders that would have applied)."""
-    if not loader_applies(loader, manifest["format"], manifest.get("kind")):
-        return {
-            "status": protocol.NOT_APPLICABLE,
-            "message": f"{loader} does not load {manifest.get('kind')} models "
-            f"saved as {manifest['format']}",
-        }
-    if manifest.get("status") != "OK":
-        return {
-            "status": protocol.SAVE_FAILED,
-            "error_category": manifest.get("error_category"),
-            "exception_type": manifest.get("exception_type"),
-            "message": manifest.get("message"),
-        }
-    return None
+    )
 
 
 def read_results(home: Home) -> list[dict]:
@@ -422,24 +393,37 @@ class MatrixRun:
 
 
 def planned_cells(
-    home: Home, release: TFRelease, artifacts: list[tuple[Path, dict]], loaders: list[str]
-) -> list[Cell] | None:
+    home: Home,
+    release: TFRelease,
+    artifacts: list[Artifact],
+    loaders: dict[str, LoaderSpec],
+    fixtures: list[Fixture] | None = None,
+) -> list[CellPlan] | None:
     """The cells `release` consumes, from its environment's stamp (no TensorFlow, no
     install); None while the environment does not exist yet."""
     stamp = read_stamp(home, release)
-    return None if stamp is None else plan_cells(stamp["env_id"], artifacts, loaders)
+    if stamp is None:
+        return None
+    by_name = {f.name: f for f in (load_fixtures() if fixtures is None else fixtures)}
+    return plan_cells(stamp["env_id"], facts_of(stamp["info"]), artifacts, loaders, by_name)
 
 
-def pending_loads(home: Home, releases: list[TFRelease], loaders: list[str]) -> int:
-    """Cells of `releases` x `releases` that need a worker (known without starting one)."""
-    artifacts = list_artifacts(home, releases, load_fixtures())
+def pending_loads(
+    home: Home,
+    releases: list[TFRelease],
+    loaders: dict[str, LoaderSpec],
+    fixtures: list[Fixture] | None = None,
+) -> int:
+    """Loads of `releases` x `releases` that need a worker (known without starting one)."""
+    fixtures = load_fixtures() if fixtures is None else fixtures
+    artifacts = list_artifacts(home, releases, fixtures)
     pending = 0
     for release in releases:
         done = finished_keys(ResultStore(results_path(home, release)), DEFAULT_CELL_TIMEOUT)
-        pending += sum(
-            1 for c in planned_cells(home, release, artifacts, loaders) or ()
-            if c.key not in done and _not_attempted(c.manifest, c.loader) is None
-        )  # fmt: skip
+        pending += len({
+            c.load_key for c in planned_cells(home, release, artifacts, loaders, fixtures) or ()
+            if c.key not in done and c.outcome is None
+        })  # fmt: skip
     return pending
 
 
@@ -450,6 +434,7 @@ def run_matrix(
     *,
     jobs: int = os.cpu_count() or 1,
     log: Log = print,
+    fixtures: list[Fixture] | None = None,
 ) -> MatrixRun:
     """Every release saves, then every release loads everything: `jobs` environments at once.
 
@@ -458,6 +443,7 @@ def run_matrix(
     from concurrent.futures import ThreadPoolExecutor
 
     home.ensure()
+    fixtures = load_fixtures() if fixtures is None else fixtures
 
     def guarded(step: Callable[..., StepSummary], release: TFRelease, **kw) -> StepSummary:
         try:
@@ -469,15 +455,17 @@ def run_matrix(
     started = time.perf_counter()
     with ThreadPoolExecutor(jobs) as pool:
         produced = list(pool.map(
-            lambda r: guarded(produce, r, catalog=catalog, home=home, log=log), releases
+            lambda r: guarded(produce, r, catalog=catalog, home=home, log=log, fixtures=fixtures),
+            releases,
         ))  # fmt: skip
     produce_seconds = time.perf_counter() - started
-    overall = Progress("matrix", pending_loads(home, releases, active_loaders()), log, every=15)
+    pending = pending_loads(home, releases, registry.loaders(), fixtures)
+    overall = Progress("matrix", pending, log, every=15)
     started = time.perf_counter()
     with ThreadPoolExecutor(jobs) as pool:
         consumed = list(pool.map(
             lambda r: guarded(consume, r, producers=releases, catalog=catalog, home=home,
-                              log=log, overall=overall),
+                              log=log, overall=overall, fixtures=fixtures),
             releases,
         ))  # fmt: skip
     return MatrixRun(produced, consumed, produce_seconds, time.perf_counter() - started)

@@ -1,46 +1,60 @@
-"""The fixture catalog (`fixtures/*.py`), read on the host without importing TensorFlow."""
+"""The fixture catalog (`fixtures/*.py`), read on the host without importing TensorFlow.
+
+A fixture declares, as literals: KIND, FORMATS, and optionally REQUIRES (PEP 508 requirements
+on the producer environment: the oldest TF or Keras it can be built in), CLAIM (a widely
+repeated claim it tests), CUSTOM_OBJECTS (class names a loader may pass as custom_objects)
+and CALL (how the model is called: "list", "dict" or "positional").
+"""
 
 from __future__ import annotations
 
-import ast
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from matrix.declared import literals, require
 from matrix.home import PROJECT_ROOT
 
 FIXTURES_DIR = PROJECT_ROOT / "fixtures"
+KINDS = ("keras", "module", "graph", "object")
 
 
 @dataclass(frozen=True)
 class Fixture:
     name: str
     path: Path
-    kind: str  # "keras" or "module"
+    kind: str
     formats: tuple[str, ...]
-    doc: str
+    doc: str  # the first line of the docstring: the failure it stands for
     sha256: str  # of the source: changing a fixture re-produces only its artifacts
+    requires: tuple[str, ...] = ()
+    claim: str | None = None
+    declares: frozenset[str] = frozenset()  # every literal it declares (for FIXTURE_NEEDS)
 
-
-def _literal(tree: ast.Module, name: str):
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == name for t in node.targets
-        ):
-            return ast.literal_eval(node.value)
-    raise ValueError(f"fixture does not define {name} as a literal")
+    def has(self, name: str | None) -> bool:
+        return name is None or name in self.declares
 
 
 def read_fixture(path: Path) -> Fixture:
-    source = path.read_bytes()
-    tree = ast.parse(source, filename=str(path))
+    from matrix.registry import formats
+
+    values, doc, source = literals(path)
+    require(values, path, "KIND", "FORMATS")
+    if values["KIND"] not in KINDS:
+        raise ValueError(f"{path.name}: KIND must be one of {KINDS}")
+    unknown = [f for f in values["FORMATS"] if f not in formats()]
+    if unknown:
+        raise ValueError(f"{path.name}: unknown formats {unknown} (known: {list(formats())})")
     return Fixture(
         name=path.stem,
         path=path.resolve(),
-        kind=_literal(tree, "KIND"),
-        formats=tuple(_literal(tree, "FORMATS")),
-        doc=(ast.get_docstring(tree) or "").strip().splitlines()[0],
+        kind=values["KIND"],
+        formats=tuple(values["FORMATS"]),
+        doc=doc.splitlines()[0] if doc else "",
         sha256=hashlib.sha256(source).hexdigest(),
+        requires=tuple(values.get("REQUIRES", ())),
+        claim=values.get("CLAIM"),
+        declares=frozenset(values),
     )
 
 

@@ -31,7 +31,7 @@ _COMPILE = (
 
 
 def guest_files() -> list[Path]:
-    return sorted(GUEST_DIR.glob("*.py")) + sorted(FIXTURES_DIR.glob("*.py"))
+    return sorted(GUEST_DIR.rglob("*.py")) + sorted(FIXTURES_DIR.glob("*.py"))
 
 
 def foreign_imports(path: Path) -> list[str]:

@@ -16,11 +16,10 @@ from pathlib import Path
 import pandas as pd
 from tabulate import tabulate
 
-from matrix import freshness
+from matrix import freshness, registry
 from matrix.catalog import load_catalog
 from matrix.engine import env_record_path, read_results
 from matrix.fixtures import load_fixtures
-from matrix.guest.registry import FORMATS, LOADERS
 from matrix.home import PROJECT_ROOT, Home, default_home
 
 ATTEMPTED = ("PASS", "MISMATCH", "ERROR", "CRASH", "TIMEOUT", "SAVE_FAILED")
@@ -28,8 +27,8 @@ CELL_KEYS = ["producer", "consumer", "fixture", "format", "loader"]
 COLUMNS = [
     "producer", "producer_tf", "producer_keras", "consumer", "consumer_tf", "consumer_keras",
     "consumer_python", "fixture", "format", "loader", "status", "error_category",
-    "exception_type", "message", "max_abs_error", "load_seconds", "wall_seconds",
-    "finished_at", "artifact_sha256", "consumer_env_id", "key",
+    "error_detail", "exception_type", "message", "returned", "max_abs_error", "load_seconds",
+    "wall_seconds", "finished_at", "artifact_sha256", "consumer_env_id", "key",
 ]  # fmt: skip
 
 
@@ -209,17 +208,17 @@ def render_markdown(df, envs, versions, meta) -> str:
     out.append(table([[e[c] for c in env_cols] for e in envs], env_cols))
     unavailable = unavailable_envs(envs)
     out += ["", "## All loaders", "", table(pivot(df, versions, unavailable))]
-    for loader in LOADERS:
+    for loader, spec in registry.loaders().items():
         sub = df[df["loader"] == loader]
         if not sub.empty:
-            out += ["", f"## Loader `{loader}`", "", LOADERS[loader]["doc"], ""]
+            out += ["", f"## Loader `{loader}`", "", spec.doc, ""]
             out.append(table(pivot(sub, versions, unavailable)))
     out += ["", "## Error categories, with a real message each", ""]
     b = boundaries(df, versions)
     out.append(table(b, showindex=False) if len(b) else "none")
     out += ["", "## Formats and fixtures", ""]
     out += [f"- fixture `{f.name}` ({f.kind}): {f.doc}" for f in load_fixtures()]
-    out += [f"- format `{k}`: {v['doc']}" for k, v in FORMATS.items()]
+    out += [f"- format `{k}`: {v.doc}" for k, v in registry.formats().items()]
     out += [
         "",
         "Raw data: `results.csv` (one row per cell), `results.json` (cells, environments "

@@ -10,10 +10,9 @@ import argparse
 import datetime as _dt
 import time
 
-from matrix import engine
+from matrix import engine, registry
 from matrix.catalog import load_catalog
 from matrix.fixtures import load_fixtures
-from matrix.guest.registry import active_loaders
 from matrix.home import Home, default_home
 from matrix.store import read_jsonl
 
@@ -25,7 +24,7 @@ def status_rows(home: Home, names: list[str] | None = None) -> list[dict]:
     releases = catalog.select(names)
     fixtures = load_fixtures()
     artifacts = engine.list_artifacts(home, releases, fixtures)
-    loaders = active_loaders()
+    loaders = registry.loaders()
     now = _dt.datetime.now(_dt.timezone.utc)
     rows = []
     for release in releases:

@@ -140,6 +140,11 @@ class SupervisorStats:
     timeouts: int = 0
     peak_rss_kb: int = 0
     retries: int = 0
+    recycled: int = 0
+
+
+# a consumer worker must stay under 3 GB; replaced once its peak passes this
+RECYCLE_RSS_KB = int(os.environ.get("TFMATRIX_RECYCLE_RSS_MB", "2048")) * 1024
 
 
 class WorkerStartFailed(Exception):
@@ -170,6 +175,7 @@ def run_tasks(
     timeout: float,
     log_path: Path,
     retries: int = 1,
+    recycle_rss_kb: int = RECYCLE_RSS_KB,
 ) -> SupervisorStats:
     """Send every task to a worker of `env`; call on_result(task, answer) for each.
 
@@ -177,7 +183,8 @@ def run_tasks(
     a passing problem does not become a stored result; then it is answered with
     {"status": "CRASH"|"TIMEOUT", ...} and the next task goes to a new worker.
     Raises WorkerStartFailed (after answering nothing for the remaining tasks) when no worker
-    can be started.
+    can be started. A worker whose peak RSS passes `recycle_rss_kb` is replaced by a fresh one
+    before the next task (what TensorFlow and Keras cache per loaded model is never all freed).
     """
     stats = SupervisorStats()
     worker: WorkerProcess | None = None
@@ -203,6 +210,10 @@ def run_tasks(
             answer["wall_seconds"] = round(time.perf_counter() - started, 5)
             answer["attempts"] = attempt + 1
             stats.peak_rss_kb = max(stats.peak_rss_kb, answer.get("maxrss_kb") or 0)
+            if worker is not None and (answer.get("maxrss_kb") or 0) > recycle_rss_kb:
+                worker.stop()
+                worker = None
+                stats.recycled += 1
             on_result(task, answer)
     finally:
         if worker is not None:

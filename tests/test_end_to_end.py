@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from matrix import engine
+from matrix import engine, registry
 from matrix.catalog import TFRelease, load_catalog
 from matrix.envs import ensure_env
 from matrix.fixtures import load_fixtures
+from matrix.guest.protocol import CELL_STATUSES
 from matrix.home import PROJECT_ROOT, Home
 from matrix.store import read_jsonl
 from matrix.supervisor import run_tasks
@@ -25,7 +26,23 @@ from matrix.supervisor import run_tasks
 pytestmark = pytest.mark.tf
 
 VERSIONS = ["2.15", "2.16"]
-REAL_LOADERS = ["tf.saved_model.load", "tf1.Session", "keras.load_model", "tf_keras.load_model"]
+# the end-to-end matrix uses a few fixtures; the whole catalog is the matrix's job
+FIXTURES = ["keras_sequential", "keras_functional", "module_signature"]
+
+
+def some_fixtures(names=FIXTURES):
+    return [f for f in load_fixtures() if f.name in names]
+
+
+def consume_task(i, loader, artifact_dir, fixture_path=None):
+    return {
+        "op": "consume",
+        "id": i,
+        "loader": loader,
+        "artifact_dir": str(artifact_dir),
+        "loader_module": registry.loader(loader).module,
+        "fixture_path": fixture_path,
+    }
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +64,7 @@ def home(tmp_path_factory):
 @pytest.fixture(scope="session")
 def matrix_run(catalog, releases, home):
     """Produce in both versions, consume in both: the small real matrix, two at a time."""
-    run = engine.run_matrix(releases, catalog, home, jobs=2, log=print)
+    run = engine.run_matrix(releases, catalog, home, jobs=2, log=print, fixtures=some_fixtures())
     assert [s.unavailable for s in run.produced + run.consumed] == [None] * 4
     return run
 
@@ -63,23 +80,27 @@ def one(home, **where):
     return found[0]
 
 
-def test_every_cell_has_exactly_one_result(matrix_run, home):
-    fixtures = load_fixtures()
-    artifacts = sum(len(f.formats) for f in fixtures) * len(VERSIONS)
+def test_every_planned_cell_has_exactly_one_result(matrix_run, releases, home):
+    artifacts = engine.list_artifacts(home, releases, some_fixtures())
+    planned = {c.key for r in releases
+               for c in engine.planned_cells(home, r, artifacts, registry.loaders())}  # fmt: skip
     records = engine.read_results(home)
-    assert len(records) == artifacts * len(REAL_LOADERS) * len(VERSIONS)
-    assert len({r["key"] for r in records}) == len(records)
+    assert {r["key"] for r in records} == planned
+    assert len(records) == len(planned)
     for r in records:
-        assert r["status"] in (
-            "PASS",
-            "MISMATCH",
-            "ERROR",
-            "CRASH",
-            "TIMEOUT",
-            "NOT_APPLICABLE",
-            "SAVE_FAILED",
-        )
+        assert r["status"] in CELL_STATUSES
         assert r["consumer_packages"]["numpy"]
+
+
+def test_absent_loaders_are_decided_on_the_host_without_a_worker(matrix_run, home):
+    """tf_keras does not exist beside TF 2.15 and TFSMLayer needs Keras 3: those cells are
+    NOT_APPLICABLE and carry no load time (no worker saw them)."""
+    absent = cells(home, consumer="2.15", loader="tf_keras.load_model") + cells(
+        home, consumer="2.15", loader="keras.layers.TFSMLayer"
+    )
+    assert absent and all(c["status"] == "NOT_APPLICABLE" for c in absent)
+    assert all(c["load_seconds"] is None and c["wall_seconds"] is None for c in absent)
+    assert "needs tf-keras" in absent[0]["message"] or "needs keras>=3" in absent[0]["message"]
 
 
 # Real boundaries between Keras 2 (TF 2.15) and Keras 3 (TF 2.16), as the committed report shows
@@ -99,10 +120,18 @@ BOUNDARIES = [
     ("2.15", "2.16", "keras_sequential/keras_h5", "tf_keras.load_model", "PASS", None, ""),
     ("2.16", "2.16", "keras_sequential/keras_h5", "tf_keras.load_model", "ERROR",
      "config_incompatible", "batch_shape"),
-    ("2.16", "2.16", "module_signature/saved_model", "keras.load_model", "NOT_APPLICABLE", None,
-     "does not load module models"),
+    # Keras 3 reads no SavedModel directory, Keras 2 returns a restored object for any
+    ("2.16", "2.16", "module_signature/saved_model", "keras.load_model", "ERROR",
+     "unsupported_format", "File format not supported"),
+    ("2.16", "2.15", "module_signature/saved_model", "keras.load_model", "PASS", None, ""),
+    ("2.15", "2.16", "keras_sequential/saved_model", "keras.layers.TFSMLayer", "PASS", None, ""),
+    # a Keras 3 model saved with tf.saved_model.save restores without a __call__
+    ("2.16", "2.15", "keras_sequential/saved_model", "tf.saved_model.load()(x)", "ERROR",
+     "not_callable", "is not callable"),
+    ("2.15", "2.16", "keras_sequential/saved_model", "tf.saved_model.load()(x)", "PASS", None,
+     ""),
     ("2.15", "2.15", "keras_sequential/saved_model", "tf_keras.load_model", "NOT_APPLICABLE",
-     None, "tf_keras is not installed"),
+     None, "needs tf-keras, which is not installed here"),
 ]  # fmt: skip
 
 
@@ -120,8 +149,9 @@ def test_boundary(matrix_run, home, producer, consumer, artifact, loader, status
 
 def test_rerun_recomputes_nothing_and_starts_no_tensorflow(matrix_run, catalog, releases, home):
     for r in releases:
-        p = engine.produce(r, catalog, home, log=lambda m: None)
-        c = engine.consume(r, releases, catalog, home, log=lambda m: None)
+        p = engine.produce(r, catalog, home, fixtures=some_fixtures(), log=lambda m: None)
+        c = engine.consume(r, releases, catalog, home, fixtures=some_fixtures(),
+                           log=lambda m: None)  # fmt: skip
         assert (p.computed, p.worker_starts) == (0, 0)
         assert (c.computed, c.worker_starts) == (0, 0) and c.cached > 0
 
@@ -129,7 +159,7 @@ def test_rerun_recomputes_nothing_and_starts_no_tensorflow(matrix_run, catalog, 
 def test_crash_hang_and_raise_are_isolated_cells(matrix_run, catalog, releases, home, monkeypatch):
     """A load that aborts its process is CRASH, one that hangs is TIMEOUT; the rest go on."""
     monkeypatch.setenv("TFMATRIX_FAULT_LOADERS", "1")
-    fixture = [f for f in load_fixtures() if f.name == "module_signature"]
+    fixture = some_fixtures(["module_signature"])
     loaders = ["fault.abort", "tf.saved_model.load", "fault.hang", "fault.raise",
                "fault.segfault", "tf1.Session"]  # fmt: skip
     fault_home = Home(home.root / "faults", home.envs).ensure()
@@ -173,7 +203,9 @@ def test_resume_after_sigkill_loses_no_finished_cell(matrix_run, catalog, releas
         "from matrix.home import Home\n"
         f"cat = load_catalog(); rels = cat.select({VERSIONS!r})\n"
         f"home = Home(Path({str(resume_home.root)!r}), Path({str(resume_home.envs)!r}))\n"
-        "engine.consume(rels[0], rels, cat, home, log=lambda m: None)\n"
+        "from matrix.fixtures import load_fixtures\n"
+        f"fx = [f for f in load_fixtures() if f.name in {FIXTURES!r}]\n"
+        "engine.consume(rels[0], rels, cat, home, fixtures=fx, log=lambda m: None)\n"
     )
     proc = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
     path = engine.results_path(resume_home, consumer)
@@ -187,7 +219,8 @@ def test_resume_after_sigkill_loses_no_finished_cell(matrix_run, catalog, releas
     before = {r["key"]: r for r in read_jsonl(path)}
     expected = len(cells(home, consumer=consumer.minor))
     assert 0 < len(before) < expected, "the kill should land mid-run"
-    summary = engine.consume(consumer, releases, catalog, resume_home, log=print)
+    summary = engine.consume(consumer, releases, catalog, resume_home, fixtures=some_fixtures(),
+                             log=print)  # fmt: skip
     after = read_jsonl(path)
     assert len(after) == len({r["key"] for r in after}) == expected
     assert summary.cached == len(before)
@@ -207,18 +240,15 @@ def test_results_do_not_depend_on_load_order_or_sharing_a_process(
         if c["status"] not in ("NOT_APPLICABLE", "SAVE_FAILED")
     ]
     dirs = {
-        (a["fixture"], a["format"], a["producer"]["minor"]): d
-        for d, a in engine.list_artifacts(home, releases, load_fixtures())
+        (a.manifest["fixture"], a.manifest["format"], a.manifest["producer"]["minor"]): a.directory
+        for a in engine.list_artifacts(home, releases, some_fixtures())
     }
+    paths = {f.name: str(f.path) for f in some_fixtures()}
     tasks = [
-        {
-            "op": "consume",
-            "id": i,
-            "loader": c["loader"],
-            "artifact_dir": str(dirs[(c["fixture"], c["format"], c["producer"])]),
-        }
+        consume_task(i, c["loader"], dirs[(c["fixture"], c["format"], c["producer"])],
+                     paths[c["fixture"]])
         for i, c in enumerate(stored)
-    ]
+    ]  # fmt: skip
     outcome = {}
     run_tasks(
         env,
@@ -264,7 +294,7 @@ def test_a_missing_interpreter_is_recorded(catalog, home, monkeypatch, tmp_path)
 def test_the_guest_runs_on_python_37_with_tf_1_15(catalog, home):
     """The oldest corner of the catalog: TF 1.15 on Python 3.7 saves and loads for real."""
     old = catalog.select(["1.15"])
-    fixture = [f for f in load_fixtures() if f.name == "module_signature"]
+    fixture = some_fixtures(["module_signature"])
     old_home = Home(home.root / "tf115", home.envs).ensure()
     engine.produce(old[0], catalog, old_home, fixtures=fixture, log=print)
     engine.consume(
@@ -308,12 +338,12 @@ def test_corrupt_truncated_and_missing_models_are_classified_errors(
     shutil.copytree(source, missing)
     shutil.rmtree(missing / "artifact" / "saved_model")
     tasks = [
-        {"op": "consume", "id": 0, "loader": "tf.saved_model.load", "artifact_dir": str(truncated)},
-        {"op": "consume", "id": 1, "loader": "tf1.Session", "artifact_dir": str(truncated)},
-        {"op": "consume", "id": 2, "loader": "tf_keras.load_model", "artifact_dir": str(garbage)},
-        {"op": "consume", "id": 3, "loader": "tf.saved_model.load", "artifact_dir": str(missing)},
-        {"op": "consume", "id": 4, "loader": "tf.saved_model.load", "artifact_dir": str(source)},
-    ]  # fmt: skip
+        consume_task(0, "tf.saved_model.load", truncated),
+        consume_task(1, "tf1.Session", truncated),
+        consume_task(2, "tf_keras.load_model", garbage),
+        consume_task(3, "tf.saved_model.load", missing),
+        consume_task(4, "tf.saved_model.load", source),
+    ]
     env = ensure_env(releases[1], catalog, home)
     got = {}
     run_tasks(env, tasks, lambda t, a: got.__setitem__(t["id"], a), timeout=120,
@@ -333,7 +363,7 @@ def test_a_save_that_raises_or_crashes_is_save_failed_everywhere(catalog, releas
     raising.write_text('"""Raises."""\n' + header + "def build():\n    raise ValueError('no')\n")
     crashing = tmp_path / "aborts_on_build.py"
     crashing.write_text('"""Aborts."""\nimport os\n' + header + "def build():\n    os.abort()\n")
-    good = [f for f in load_fixtures() if f.name == "module_signature"]
+    good = some_fixtures(["module_signature"])
     fixtures = [read_fixture(raising), read_fixture(crashing), *good]
     bad_home = Home(home.root / "bad-saves", home.envs).ensure()
     producer = releases[1]
@@ -355,7 +385,7 @@ def test_editing_a_fixture_recomputes_only_its_cells(catalog, releases, home, tm
 
     edited = tmp_path / "keras_sequential.py"
     edited.write_text((PROJECT_ROOT / "fixtures" / "keras_sequential.py").read_text())
-    untouched = [f for f in load_fixtures() if f.name == "module_signature"]
+    untouched = some_fixtures(["module_signature"])
     cache_home = Home(home.root / "edit", home.envs).ensure()
     consumer = releases[1]
 
@@ -366,12 +396,17 @@ def test_editing_a_fixture_recomputes_only_its_cells(catalog, releases, home, tm
                            log=print)  # fmt: skip
         return (p.computed, p.cached), (c.computed, c.cached)
 
-    assert run() == ((3, 0), (12, 0))  # 3 artifacts x 4 loaders
-    assert run() == ((0, 3), (0, 12))
+    first = run()
+    artifacts = first[0][0]
+    total = first[1][0]
+    ours = len([c for c in engine.read_results(cache_home) if c["fixture"] == "keras_sequential"])
+    assert first == ((artifacts, 0), (total, 0)) and 0 < ours < total
+    assert run() == ((0, artifacts), (0, total))
     # a comment: the fixture is saved again, but the files come out byte for byte the same,
     # so no cell is recomputed (cells are keyed by the artifact's content)
     edited.write_text(edited.read_text() + "\n# an edit that changes nothing but the source\n")
-    assert run() == ((2, 1), (0, 12))
-    # other weights: only keras_sequential's 2 artifacts and their 8 cells are recomputed
+    n = len(read_fixture(edited).formats)
+    assert run() == ((n, artifacts - n), (0, total))
+    # other weights: only keras_sequential's artifacts and their cells are recomputed
     edited.write_text(edited.read_text().replace("RandomState(0)", "RandomState(5)"))
-    assert run() == ((2, 1), (8, 4))
+    assert run() == ((n, artifacts - n), (ours, total - ours))

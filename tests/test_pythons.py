@@ -1,4 +1,3 @@
-import os
 import sys
 from pathlib import Path
 
@@ -45,4 +44,16 @@ def test_override_variable_wins(monkeypatch):
         assert Path(pythons.find_python(minor)) == Path(sys.executable)
     finally:
         pythons.find_python.cache_clear()
-    assert os.environ  # environment restored by monkeypatch
+
+
+def test_an_override_that_is_not_that_python_is_not_taken(monkeypatch, tmp_path):
+    """A stale override falls through to the next candidate instead of being trusted."""
+    minor = "{}.{}".format(*sys.version_info[:2])
+    monkeypatch.setenv("TFMATRIX_PYTHON_" + minor.replace(".", "_"), str(tmp_path / "nope"))
+    pythons.find_python.cache_clear()
+    try:
+        found = pythons.find_python(minor)
+    finally:
+        pythons.find_python.cache_clear()
+    assert found is not None and found != tmp_path / "nope"
+    assert pythons._reports_version(found, minor)

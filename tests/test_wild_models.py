@@ -6,10 +6,12 @@ Each model computes a known function, so a PASS here means real outputs were che
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
+from matrix import registry
 from matrix.catalog import load_catalog
 from matrix.envs import ensure_env
 from matrix.guest import protocol
@@ -42,10 +44,10 @@ def array(name, rows):
 def wild_artifact(tmp_path, wild_dir, name, x, y):
     """A manifest around a foreign model, as the consumer expects one."""
     d = tmp_path / name.replace("/", "_")
-    d.mkdir()
+    shutil.copytree(wild_dir / name, d / protocol.ARTIFACT_SUBDIR / "model")
     manifest = {
         "schema": protocol.SCHEMA_VERSION, "fixture": name, "format": "saved_model",
-        "kind": "module", "status": "OK", "entry": str(wild_dir / name),
+        "kind": "module", "status": "OK", "entry": "model",
         "inputs": [array("x", x)], "outputs": [array("y", y)],
     }  # fmt: skip
     (d / protocol.MANIFEST_NAME).write_text(json.dumps(manifest))
@@ -64,6 +66,7 @@ def test_models_from_the_wild_load_and_compute_correctly(wild_dir, tmp_path, min
         for loader in ("tf.saved_model.load", "tf1.Session"):
             names[len(tasks)] = (name, loader)
             tasks.append({"op": "consume", "id": len(tasks), "loader": loader,
+                          "loader_module": registry.loader(loader).module,
                           "artifact_dir": str(artifact)})  # fmt: skip
     answers = {}
     run_tasks(env, tasks, lambda t, a: answers.__setitem__(names[t["id"]], a), timeout=120,

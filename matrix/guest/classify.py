@@ -1,68 +1,116 @@
-"""Turn an exception into an error category the report can group by.
+"""Turn an exception into an error category and its detail, for the report to group by.
 
 Rules are data: the first rule whose exception-type pattern and message pattern both match
 wins. Patterns are matched against the full message (case-insensitive); they quote the words
-TensorFlow and Keras really print, so a category can always be traced to its error text.
+TensorFlow and Keras really print, so a category can always be traced to its error text. The
+named groups of the message pattern give the detail ("{op}", "{attr} on {op}", ...): what a
+user needs to act on. An unmatched error is `other`, detailed by its exception type, so new
+categories can be found in the report.
 """
 
 import re
 
-# (category, exception type regex, message regex)
+# (category, exception type regex, message regex, detail template)
 # fmt: off
 RULES = (
     # the GraphDef's producer version is beyond the consumer's forward-compatibility window
-    ("graphdef_too_new", r".*", r"larger than TensorFlow's forward compatibility guarantee"),
-    ("missing_op", r".*", r"Op type not registered|no kernel|OpKernel was registered"),
+    ("graphdef_too_new", r".*",
+     r"GraphDef producer version (?P<v>\d+)?.*larger than TensorFlow's forward compatibility|"
+     r"larger than TensorFlow's forward compatibility guarantee", "{v}"),
+    ("missing_op", r".*",
+     r"Op type not registered '(?P<op>[^']+)'|No OpKernel was registered to support Op "
+     r"'(?P<op2>[^']+)'|OpKernel was registered|no kernel", "{op}{op2}"),
     # an op exists but gained attributes/inputs in a newer TF (e.g. VarHandleOp debug_name)
-    ("op_changed", r".*", r"NodeDef mentions attr|NodeDef expected inputs|NodeDef missing attr"),
+    ("op_changed", r".*",
+     r"NodeDef mentions attr '(?P<attr>[^']+)' not in Op<name=(?P<op>[\w>]+)|"
+     r"NodeDef expected inputs|NodeDef missing attr '(?P<attr2>[^']+)'", "{op}.{attr}{attr2}"),
     # tf.saved_model.save of a Keras model: Keras 2 cannot rebuild it without keras_metadata.pb
-    ("keras_metadata_missing", r".*", r"lacks the (TF-)?Keras metadata|keras_metadata\.pb"),
-    ("not_a_keras_model", r".*", r"'_UserObject' object|_UserObject"),
+    ("keras_metadata_missing", r".*", r"lacks the (TF-)?Keras metadata|keras_metadata\.pb", ""),
+    ("not_callable", r".*", r"'(?P<t>\w+)' object is not callable", "{t}"),
+    ("not_a_keras_model", r".*", r"'(?P<t>_UserObject)' object|_UserObject", "{t}"),
+    # Keras 3 refuses Lambda layers (and other bytecode) unless safe_mode=False
+    ("unsafe_deserialization", r".*",
+     r"deserialization of a `?(?P<what>Lambda)`? layer|safe_mode|unsafe", "{what}"),
+    ("python_incompatible", r".*",
+     r"bad marshal data|code\(\) argument|unknown opcode|code expected at most|"
+     r"marshal", ""),
     ("variable_not_restored", r".*",
-     r"Could not find variable|uninitialized value|Attempting to use uninitialized"),
+     r"Could not find variable (?P<var>[^\s.]+(\.[^\s.]+)*?)\.? |uninitialized value "
+     r"(?P<var2>\S+)|Attempting to use uninitialized", "{var}{var2}"),
+    ("checkpoint_mismatch", r".*",
+     r"Key (?P<key>\S+) not found in checkpoint|Unresolved object in checkpoint|"
+     r"objects? (had attributes which were|could not be) (not )?(restored|loaded)|"
+     r"Layer count mismatch|expects? \d+ weights?, but the saved weights have|"
+     r"Shapes? .* (are|is) incompatible with|weight file .* contains|"
+     r"not found in checkpoint|Restoring from checkpoint failed|Nothing except the root object "
+     r"matched|not bound to checkpointed values|have no matching checkpointed value", "{key}"),
     ("unsupported_format", r".*",
-     r"File format not supported|only supports V3 `?\.keras`? files|"
-     r"not a SavedModel|SavedModel file does not exist|Unable to (open|synchronously open) file|"
-     r"file signature not found|Unknown file format|No file or directory found at|"
-     r"is not a zip file|zipfile|unable to load .* as a keras|Keras 3 only supports"),
+     r"File format not supported: filepath=\S*?(?P<ext>\.\w+|[\w-]+)\.? |File format not "
+     r"supported|only supports V3 `?\.keras`? files|not a SavedModel|SavedModel file does not "
+     r"exist|Unable to (open|synchronously open) file|file signature not found|Unknown file "
+     r"format|No file or directory found at|is not a zip file|unable to load .* as a keras|"
+     r"Keras 3 only supports|Invalid filepath extension|must end in `?\.weights\.h5|"
+     r"format .*(is )?not supported|save_format", "{ext}"),
     ("unknown_object", r".*",
-     r"Unknown (layer|object|loss|metric|activation|initializer|regularizer|constraint)|"
-     r"Could not locate (class|function)|custom_objects|register_keras_serializable|"
-     r"Could not deserialize"),
+     r"Unknown (?:layer|object|loss|metric|activation|initializer|regularizer|constraint)"
+     r"(?: type)?:? ?'?(?P<name>[\w.>]+)|Could not locate (?:class|function) '?(?P<name2>[\w.]+)|"
+     r"custom_objects|register_keras_serializable|Could not deserialize", "{name}{name2}"),
     # newer Keras writes configs (nested {'class_name': ...}, new keywords) older Keras can't read
     ("config_incompatible", r".*",
-     r"Unrecognized keyword arguments|unexpected keyword argument|"
-     r"Error when deserializing class|from_config|got an unexpected|class_name"),
-    ("config_incompatible", r"JSONDecodeError", r".*"),
-    ("missing_asset", r".*", r"asset|vocab(ulary)? file"),
-    ("signature", r".*",
-     r"signature|serving_default|structured_input_signature|"
-     r"Could not find matching (concrete )?function|ConcreteFunction|"
-     r"Cannot feed value|No (gradient|variables)"),
-    ("proto_parse", r"(DecodeError|ParseError)", r".*"),
+     r"Unrecognized keyword arguments:?'?,? ?(?:dict_keys\()?\[?'(?P<kw>\w+)'|unexpected keyword "
+     r"argument '(?P<kw2>\w+)'|Error when deserializing class '(?P<cls>\w+)'|from_config|"
+     r"got an unexpected|class_name", "{kw}{kw2}{cls}"),
+    ("config_incompatible", r"JSONDecodeError", r".*", ""),
+    ("get_config_missing", r"NotImplementedError",
+     r"(?P<layer>\w+)? ?(has arguments|must override) .*get_config|get_config", "{layer}"),
+    ("missing_asset", r".*",
+     r"(?P<file>[\w.-]+\.txt)\b.*(No such file|not found)|(No such file|not found).*?"
+     r"(?P<file2>[\w.-]+\.txt)|asset|vocab(ulary)? file", "{file}{file2}"),
+    ("no_matching_function", r".*",
+     r"Could not find matching (concrete )?function|Cannot find matching function", ""),
+    ("no_signature", r"SignatureError", r"no '(?P<sig>\w+)' signature|(?P<sig2>signature)",
+     "{sig}{sig2}"),
+    ("not_trackable", r".*",
+     r"Expected an? (Trackable|object of type `?Trackable)|not a Trackable|"
+     r"(?P<t>list|dict|ndarray)' object has no attribute '_", "{t}"),
+    ("proto_parse", r"(DecodeError|ParseError)", r".*", ""),
     ("proto_parse", r".*",
-     r"Error parsing message|Failed to parse|wire type|protocol message|Unknown field"),
-    ("missing_variable", r".*", r"Key .* not found in checkpoint|variables|checkpoint"),
+     r"Error parsing message|Failed to parse|wire type|protocol message|Unknown field|"
+     r"Truncated message|Unexpected end-group tag", ""),
+    ("signature", r".*",
+     r"signature|serving_default|structured_input_signature|ConcreteFunction|"
+     r"Cannot feed value", ""),
     ("shape_or_dtype", r".*",
      r"[Ii]ncompatible shape|expected shape|shape mismatch|Invalid input shape|dtype|"
-     r"Expected float|cannot be converted|InvalidArgumentError"),
-    ("python_incompatible", r".*",
-     r"bad marshal data|code\(\) argument|unknown opcode|Lambda|lambda|marshal"),
-    ("missing_dependency", r"(ModuleNotFoundError|ImportError)", r".*"),
+     r"Expected float|cannot be converted|InvalidArgumentError", ""),
+    ("missing_variable", r".*", r"Key .* not found in checkpoint|variables|checkpoint", ""),
+    ("missing_dependency", r"(ModuleNotFoundError|ImportError)",
+     r"No module named '(?P<mod>[\w.]+)'|.*", "{mod}"),
 )
 # fmt: on
 
 _COMPILED = tuple(
-    (cat, re.compile(t), re.compile(m, re.IGNORECASE | re.DOTALL)) for cat, t, m in RULES
+    (cat, re.compile(t), re.compile(m, re.IGNORECASE | re.DOTALL), d) for cat, t, m, d in RULES
 )
+
+
+def classify_detail(exc_type, message):
+    """(category, detail or None) for an exception given by its type name and message."""
+    message = message or ""
+    for category, type_re, msg_re, template in _COMPILED:
+        if not type_re.fullmatch(exc_type or ""):
+            continue
+        found = msg_re.search(message)
+        if found:
+            groups = dict((k, v or "") for k, v in found.groupdict().items())
+            detail = re.sub(r"\s+", " ", template.format(**groups)).strip(" .") if template else ""
+            return category, detail or None
+    return "other", exc_type or None
 
 
 def classify(exc_type, message):
     """Category name for an exception given by its type name and message."""
-    for category, type_re, msg_re in _COMPILED:
-        if type_re.fullmatch(exc_type or "") and msg_re.search(message or ""):
-            return category
-    return "other"
+    return classify_detail(exc_type, message)[0]
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")

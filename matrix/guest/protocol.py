@@ -1,33 +1,179 @@
-"""The host <-> guest contract: schema version, statuses and JSON helpers (stdlib only).
+"""The host <-> guest contract, in one place: schema version, statuses, the messages and the
+artifact manifest (standard library only, Python 3.7+).
 
 The host imports this module too, so it must stay free of TensorFlow and numpy.
 Bump SCHEMA_VERSION when a message or manifest changes shape; bump HARNESS_VERSION when the
 guest's behaviour changes in a way that can change a result (it is part of every cache key).
+
+Messages are dataclasses; on the wire they are JSON lines of `asdict(...)` with a "type"
+(tasks: "op"). Unknown fields are ignored by `from_dict`, so either side may add optional ones.
 """
 
 import json
 import os
+from dataclasses import asdict, dataclass, field, fields
+from enum import Enum
+from typing import Any, Dict, Optional
 
-SCHEMA_VERSION = 1
-HARNESS_VERSION = "4"
-
-# Cell statuses.
-PASS = "PASS"
-MISMATCH = "MISMATCH"
-ERROR = "ERROR"
-CRASH = "CRASH"
-TIMEOUT = "TIMEOUT"
-NOT_APPLICABLE = "NOT_APPLICABLE"
-SAVE_FAILED = "SAVE_FAILED"
-STATUSES = (PASS, MISMATCH, ERROR, CRASH, TIMEOUT, NOT_APPLICABLE, SAVE_FAILED)
+SCHEMA_VERSION = 2
+HARNESS_VERSION = "5"
 
 MANIFEST_NAME = "manifest.json"
 ARTIFACT_SUBDIR = "artifact"
 
 
+class Status(str, Enum):
+    """Outcome of a cell (and, OK / SAVE_FAILED / NOT_APPLICABLE, of producing an artifact).
+    A str subclass: it compares equal to, and serialises as, its value."""
+
+    OK = "OK"  # an artifact was written
+    PASS = "PASS"  # loaded, and the outputs matched the producer's
+    MISMATCH = "MISMATCH"  # loaded, wrong numbers
+    ERROR = "ERROR"  # the load or the call raised
+    CRASH = "CRASH"  # the process died
+    TIMEOUT = "TIMEOUT"
+    NOT_APPLICABLE = "NOT_APPLICABLE"  # this loader/format does not exist in this version
+    SAVE_FAILED = "SAVE_FAILED"  # the producer could not save it
+    BROKEN_ARTIFACT = "BROKEN_ARTIFACT"  # files differ from the manifest: never a cell result
+
+    def __str__(self):
+        return self.value
+
+
+# the statuses of a cell that count as an attempt in the report
+ATTEMPTED = ("PASS", "MISMATCH", "ERROR", "CRASH", "TIMEOUT", "SAVE_FAILED")
+CELL_STATUSES = ATTEMPTED + ("NOT_APPLICABLE",)
+
+
+def from_dict(cls, data):
+    """`cls(**data)` keeping only the fields `cls` has (the other side may know more)."""
+    names = set(f.name for f in fields(cls))
+    return cls(**dict((k, v) for k, v in data.items() if k in names))
+
+
+# ------------------------------------------------------------------------------ tasks
+
+
+@dataclass
+class ProduceTask:
+    id: int
+    fixture: str
+    fixture_path: str
+    format: str
+    format_module: str
+    out_dir: str
+    produce_key: str
+    producer: Dict[str, Any] = field(default_factory=dict)  # minor, env_id
+    op: str = "produce"
+
+
+@dataclass
+class ConsumeTask:
+    id: int
+    loader: str
+    loader_module: str
+    artifact_dir: str
+    fixture_path: Optional[str] = None  # for loaders that rebuild or import the fixture's code
+    op: str = "consume"
+
+
+# ------------------------------------------------------------------------------ answers
+
+
+@dataclass
+class ErrorInfo:
+    error_category: Optional[str] = None
+    error_detail: Optional[str] = None  # what the category is about: op, attribute, class, …
+    exception_type: Optional[str] = None
+    message: Optional[str] = None  # the most informative line of the message
+    message_tail: Optional[str] = None  # the end of the full message, for the curious
+
+
+@dataclass
+class ProduceAnswer:
+    id: int
+    status: str
+    content_sha256: Optional[str] = None
+    type: str = "result"
+    maxrss_kb: Optional[int] = None
+    wall_seconds: Optional[float] = None
+    attempts: int = 1
+
+
+@dataclass
+class ConsumeAnswer(ErrorInfo):
+    id: int = -1
+    status: str = ""
+    max_abs_error: Optional[float] = None
+    returned: Optional[str] = None  # the type of what the loader returned (a Keras model? …)
+    load_seconds: Optional[float] = None
+    type: str = "result"
+    maxrss_kb: Optional[int] = None
+    wall_seconds: Optional[float] = None
+    attempts: int = 1
+
+
+# ------------------------------------------------------------------------------ manifest
+
+
+def new_manifest(task, producer_info, status, **extra):
+    """The manifest of an artifact. One builder for the worker (saved or failed) and the host
+    (crashed, timed out or not applicable); `content_sha256` is added by `seal_manifest`."""
+    manifest = {
+        "schema": SCHEMA_VERSION,
+        "harness": HARNESS_VERSION,
+        "fixture": task["fixture"],
+        "format": task["format"],
+        "kind": task.get("kind"),
+        "produce_key": task["produce_key"],
+        "producer": dict(task.get("producer") or {}, **(producer_info or {})),
+        "status": str(status),
+        "files": {},
+        "entry": None,
+        "inputs": [],
+        "outputs": [],
+    }
+    manifest.update(extra)
+    return manifest
+
+
+JUDGED = ("entry", "kind", "call", "inputs", "outputs", "status", "tolerance")
+
+
+def seal_manifest(manifest, files_sha):
+    """Add the content hash: what a consumer's result depends on, the files *and* the
+    reference data they are judged against (a changed `inputs()` must not reuse results)."""
+    import hashlib
+
+    judged = dict((k, manifest.get(k)) for k in JUDGED)
+    judged["files"] = files_sha
+    if manifest.get("status") != Status.OK:  # a failure is identified by what went wrong
+        judged["why"] = [manifest.get("error_category"), manifest.get("message")]
+    manifest["content_sha256"] = hashlib.sha256(dumps(judged).encode()).hexdigest()
+    return manifest
+
+
+def files_digest(files):
+    """One hash over a manifest's {relative path: sha256}."""
+    import hashlib
+
+    return hashlib.sha256(dumps(files).encode()).hexdigest()
+
+
+# ------------------------------------------------------------------------------ JSON
+
+
+def to_wire(message):
+    return dumps(asdict(message) if hasattr(message, "__dataclass_fields__") else message)
+
+
 def dumps(obj):
     """Stable, compact JSON (sorted keys, so hashes of messages are reproducible)."""
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def loads(line):
+    return json.loads(line)
 
 
 def write_json_atomic(path, obj):

@@ -9,40 +9,44 @@ the environment's versions and the TensorFlow import time.
 
 import faulthandler
 import hashlib
+import importlib
 import importlib.util
 import os
 import resource
 import shutil
 import sys
+import tempfile
 import time
 import traceback
 
 from matrix.guest import protocol
 from matrix.guest.arrays import compare, flatten_outputs, from_json, to_json
-from matrix.guest.classify import classify, first_line
+from matrix.guest.calling import SignatureError, call, convention, first_rows
+from matrix.guest.classify import classify_detail, first_line
 from matrix.guest.envinfo import describe, import_tensorflow, installed_packages
-from matrix.guest.loaders import NotApplicable, SignatureError, get_loader, reset_state
-from matrix.guest.savers import SAVERS
+from matrix.guest.protocol import ConsumeAnswer, ProduceAnswer, Status
+from matrix.guest.reset import reset_state
 
-_fixture_modules = {}
 _manifests = {}
+_modules = {}
 
 
 def load_fixture(path):
-    if path not in _fixture_modules:
-        name = "tfmatrix_fixture_" + hashlib.sha256(path.encode()).hexdigest()[:12]
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        _fixture_modules[path] = module
-    return _fixture_modules[path]
+    """Execute the fixture's file afresh: each cell starts with the Keras registry cleared, so
+    a registration at import time must run again, as in a new program."""
+    name = "tfmatrix_fixture_" + hashlib.sha256(path.encode()).hexdigest()[:12]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # Keras may look a registered class's module up by name
+    spec.loader.exec_module(module)
+    return module
 
 
-def call_live(tf, obj, kind, inputs):
-    values = [tf.constant(v) for v in inputs.values()]
-    if kind == "keras":
-        return flatten_outputs(obj(values[0] if len(values) == 1 else values, training=False))
-    return flatten_outputs(obj(*values))
+def guest_module(package, name):
+    key = package + "." + name
+    if key not in _modules:
+        _modules[key] = importlib.import_module("matrix.guest.%s.%s" % (package, name))
+    return _modules[key]
 
 
 def hash_tree(root):
@@ -56,71 +60,84 @@ def hash_tree(root):
                 for block in iter(lambda: f.read(1 << 20), b""):
                     h.update(block)
             files[os.path.relpath(full, root).replace(os.sep, "/")] = h.hexdigest()
-    overall = hashlib.sha256(protocol.dumps(files).encode()).hexdigest()
-    return files, overall
+    return files, protocol.files_digest(files)
 
 
-def error_info(exc):
-    exc_type = type(exc).__name__
+def error_info(exc, places=()):
+    """Category, detail and message of an exception. `places` are (path, placeholder) pairs:
+    messages name no folder of the machine that ran them, so runs elsewhere read the same."""
+    exc_type = "SignatureError" if isinstance(exc, SignatureError) else type(exc).__name__
     message = str(exc) or repr(exc)
-    category = "signature" if isinstance(exc, SignatureError) else classify(exc_type, message)
+    for path, placeholder in places:
+        message = message.replace(path, placeholder)
+    category, detail = classify_detail(exc_type, message)
     return {
         "error_category": category,
-        "exception_type": exc_type,
+        "error_detail": detail,
+        "exception_type": type(exc).__name__,
         "message": first_line(message),
-        "detail": message[-2000:],
+        "message_tail": message[-2000:],
     }
+
+
+def live_call(tf, module, obj, inputs):
+    """Call the object the fixture built, as its `call()` says or by its calling convention."""
+    if hasattr(module, "call"):
+        return flatten_outputs(module.call(obj, inputs))
+    return call(tf, obj, convention(module), inputs, keras_model=module.KIND == "keras")
 
 
 def produce(tf, info, task):
     """Save one fixture in one format. Everything is written to a fresh sibling directory
-    that replaces `out_dir` only when complete, so a reader never sees half an artifact."""
+    that replaces `out_dir` only when complete, so a reader never sees half an artifact.
+
+    The fixture is built and saved with a fresh scratch directory as the working directory,
+    deleted right after: a model that still needs a file it wrote there (a vocabulary) fails
+    in the consumer, as it would on another machine. The object is first called on a batch of
+    one, and the reference outputs are computed after saving on the full batch, so a saved
+    signature that froze the batch size shows up."""
     out_dir = task["out_dir"]
     staging = "%s.new-%d" % (out_dir, os.getpid())
     if os.path.exists(staging):
         shutil.rmtree(staging)
     art_dir = os.path.join(staging, protocol.ARTIFACT_SUBDIR)
     os.makedirs(art_dir)
-    manifest = {
-        "schema": protocol.SCHEMA_VERSION,
-        "harness": protocol.HARNESS_VERSION,
-        "fixture": task["fixture"],
-        "format": task["format"],
-        "kind": task.get("kind"),
-        "produce_key": task["produce_key"],
-        "producer": dict(task.get("producer", {}), **info),
-    }
+    manifest = protocol.new_manifest(task, info, Status.OK)
     start = time.perf_counter()
+    scratch = tempfile.mkdtemp(prefix="tfmatrix-scratch-")
+    here = os.getcwd()
     try:
         module = load_fixture(task["fixture_path"])
         manifest["kind"] = module.KIND
+        manifest["call"] = convention(module)
+        manifest["tolerance"] = getattr(module, "TOLERANCE", None)
+        saver = guest_module("formats", task["format_module"])
+        os.chdir(scratch)
         obj = module.build()
         inputs = module.inputs()
-        outputs = call_live(tf, obj, module.KIND, inputs)
+        small = [k for k, v in inputs.items() if getattr(v, "shape", ())[:1] in ((), (0,), (1,))]
+        if small:
+            raise ValueError("fixture inputs need a batch of at least 2: %s" % small)
+        live_call(tf, module, obj, first_rows(inputs))
+        manifest["entry"] = saver.save(tf, obj, art_dir, module)
+        outputs = live_call(tf, module, obj, inputs)
         manifest["inputs"] = [to_json(k, v) for k, v in inputs.items()]
         manifest["outputs"] = [to_json("output_%d" % i, v) for i, v in enumerate(outputs)]
-        manifest["entry"] = SAVERS[task["format"]](tf, obj, art_dir)
-        manifest["status"] = "OK"
     except Exception as exc:
-        manifest["status"] = protocol.SAVE_FAILED
-        manifest.update(error_info(exc))
+        manifest["status"] = str(Status.SAVE_FAILED)
+        manifest.update(error_info(exc, ((staging, "<artifact>"), (scratch, "<scratch>"))))
         manifest["traceback"] = traceback.format_exc()[-4000:]
     finally:
+        os.chdir(here)
+        shutil.rmtree(scratch, ignore_errors=True)
         reset_state(tf)
     manifest["save_seconds"] = round(time.perf_counter() - start, 4)
     manifest["files"], files_sha = hash_tree(art_dir)
-    manifest["content_sha256"] = content_hash(files_sha, manifest)
+    protocol.seal_manifest(manifest, files_sha)
     protocol.write_json_atomic(os.path.join(staging, protocol.MANIFEST_NAME), manifest)
     replace_dir(staging, out_dir)
-    return {"status": manifest["status"], "content_sha256": manifest["content_sha256"]}
-
-
-def content_hash(files_sha, manifest):
-    """What a consumer's result depends on: the files *and* the reference data they are
-    checked against (a changed `inputs()` must not reuse results computed with old ones)."""
-    judged = dict((k, manifest.get(k)) for k in ("entry", "kind", "inputs", "outputs", "status"))
-    judged["files"] = files_sha
-    return hashlib.sha256(protocol.dumps(judged).encode()).hexdigest()
+    return ProduceAnswer(id=task["id"], status=manifest["status"],
+                         content_sha256=manifest["content_sha256"])  # fmt: skip
 
 
 def replace_dir(new, target):
@@ -141,37 +158,62 @@ def read_manifest(artifact_dir):
     return _manifests[artifact_dir]
 
 
+class Case(object):
+    """What a loader may know about the cell besides the artifact's path."""
+
+    def __init__(self, manifest, fixture_path):
+        self.kind = manifest.get("kind")
+        self.call_style = manifest.get("call") or "positional"
+        self.returned = None
+        self._fixture_path = fixture_path
+
+    def fixture(self):
+        """The fixture's code, imported in this TensorFlow (for loaders that rebuild the model
+        or need its classes). Loaders that must not see it never call this."""
+        if not self._fixture_path:
+            raise ValueError("this cell has no fixture code to import")
+        return load_fixture(self._fixture_path)
+
+
 def consume(tf, task):
-    result = {"status": None, "error_category": None, "exception_type": None, "message": None}
+    answer = ConsumeAnswer(id=task["id"])
+    loader = None
+    copy = tempfile.mkdtemp(prefix="tfmatrix-load-")
     start = time.perf_counter()
     try:
         manifest = read_manifest(task["artifact_dir"])
-        path = os.path.join(task["artifact_dir"], protocol.ARTIFACT_SUBDIR, manifest["entry"])
-        loader = get_loader(task["loader"])
+        loader = guest_module("loaders", task["loader_module"])
+        # every load reads a copy in a new directory: absolute paths to where it was written
+        # and files that were never part of the artifact are caught
+        source = os.path.join(task["artifact_dir"], protocol.ARTIFACT_SUBDIR)
+        shutil.copytree(source, os.path.join(copy, protocol.ARTIFACT_SUBDIR))
+        path = os.path.join(copy, protocol.ARTIFACT_SUBDIR, manifest["entry"])
+        case = Case(manifest, task.get("fixture_path"))
         start = time.perf_counter()
-        outputs = loader(tf, path, manifest["_inputs"])
-        seconds = time.perf_counter() - start
-        ok, max_err, reason = compare(outputs, manifest["_outputs"])
-        result["max_abs_error"] = max_err
+        try:
+            outputs = loader.load(tf, path, manifest["_inputs"], case)
+        finally:
+            answer.returned = case.returned
+        ok, max_err, reason = compare(outputs, manifest["_outputs"], manifest.get("tolerance"))
+        answer.max_abs_error = max_err
         if ok:
-            result["status"] = protocol.PASS
+            answer.status = str(Status.PASS)
         else:
-            result.update(
-                status=protocol.MISMATCH, error_category="numeric_mismatch", message=reason
-            )
-    except NotApplicable as exc:
-        seconds = time.perf_counter() - start
-        result.update(status=protocol.NOT_APPLICABLE, message=str(exc))
+            answer.status = str(Status.MISMATCH)
+            answer.error_category = "numeric_mismatch"
+            answer.message = reason
     except BaseException as exc:  # a loader may even call sys.exit; it is still one cell
         if isinstance(exc, KeyboardInterrupt):
             raise
-        seconds = time.perf_counter() - start
-        result["status"] = protocol.ERROR
-        result.update(error_info(exc))
+        answer.status = str(Status.ERROR)
+        places = ((copy, "<artifact>"), (task["artifact_dir"], "<artifact>"))
+        for k, v in error_info(exc, places).items():
+            setattr(answer, k, v)
     finally:
-        reset_state(tf, task.get("loader"))
-    result["load_seconds"] = round(seconds, 5)
-    return result
+        answer.load_seconds = round(time.perf_counter() - start, 5)
+        shutil.rmtree(copy, ignore_errors=True)
+        reset_state(tf, getattr(loader, "KERAS", "all") if loader else "all")
+    return answer
 
 
 def main():
@@ -181,7 +223,7 @@ def main():
     sys.stdout = sys.stderr
 
     def send(message):
-        channel.write(protocol.dumps(message) + "\n")
+        channel.write(protocol.to_wire(message) + "\n")
         channel.flush()
 
     tf, import_seconds = import_tensorflow()
@@ -200,7 +242,7 @@ def main():
     for line in sys.stdin:
         if not line.strip():
             continue
-        task = protocol.json.loads(line)
+        task = protocol.loads(line)
         op = task.get("op")
         if op == "exit":
             break
@@ -209,10 +251,9 @@ def main():
         elif op == "consume":
             answer = consume(tf, task)
         else:
-            answer = {"status": protocol.ERROR, "message": "unknown op %r" % op}
-        answer["id"] = task.get("id")
-        answer["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        answer["type"] = "result"
+            answer = ConsumeAnswer(id=task.get("id", -1), status=str(Status.ERROR),
+                                   message="unknown op %r" % op)  # fmt: skip
+        answer.maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         send(answer)
 
 

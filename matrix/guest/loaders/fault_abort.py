@@ -1,0 +1,16 @@
+"""A load that aborts its process (tests the supervisor)."""
+
+import os
+
+NAME = "fault.abort"
+DOC = "os.abort()"
+CONTAINERS = ("savedmodel", "keras_file", "h5_weights", "checkpoint")
+KINDS = ("keras", "module", "graph", "object")
+REQUIRES = ()
+KERAS = None
+ORDER = 900
+FAULT = True
+
+
+def load(tf, path, inputs, case):
+    os.abort()

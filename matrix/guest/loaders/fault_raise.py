@@ -1,0 +1,14 @@
+"""A load that raises an error that looks like a missing op (tests the supervisor)."""
+
+NAME = "fault.raise"
+DOC = "raises"
+CONTAINERS = ("savedmodel", "keras_file", "h5_weights", "checkpoint")
+KINDS = ("keras", "module", "graph", "object")
+REQUIRES = ()
+KERAS = None
+ORDER = 903
+FAULT = True
+
+
+def load(tf, path, inputs, case):
+    raise RuntimeError("Op type not registered 'FaultInjected' (deliberate test failure)")

@@ -1,0 +1,18 @@
+"""tf.saved_model.load(dir).signatures["serving_default"](**inputs): the TF2 serving path."""
+
+from matrix.guest.calling import call_signature, serving_signature
+from matrix.guest.tfcompat import tf2
+
+NAME = "tf.saved_model.load"
+DOC = 'tf.saved_model.load(dir).signatures["serving_default"](**inputs)'
+CONTAINERS = ("savedmodel",)
+KINDS = ("keras", "module", "graph", "object")
+REQUIRES = ()
+KERAS = None
+ORDER = 10
+
+
+def load(tf, path, inputs, case):
+    loaded = tf2(tf).saved_model.load(path)
+    case.returned = type(loaded).__name__
+    return call_signature(tf, serving_signature(loaded.signatures), inputs)
