@@ -58,7 +58,8 @@ def test_artifact_keys_follow_env_fixture_and_format():
     assert len({p.produce_key for p in a + b}) == 4
 
 
-def cells_of(facts, manifests, fixtures=(fixture(),), env="consumer"):
+def cells_of(facts, manifests, fixtures=None, env="consumer"):
+    fixtures = fixtures or (fixture(),)
     arts = [Artifact(Path(f"/a/{i}"), m) for i, m in enumerate(manifests)]
     return plan_cells(env, facts, arts, registry.loaders(False), {f.name: f for f in fixtures})
 
