@@ -369,6 +369,7 @@ def _new_record(cell: CellPlan, consumer: dict) -> CellRecord:
         kind=manifest.get("kind"),
         loader=cell.loader.name,
         artifact_sha256=manifest["content_sha256"],
+        artifact_status=manifest["status"],
         finished_at=_now(),
         **consumer,
     )

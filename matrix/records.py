@@ -20,6 +20,7 @@ class CellRecord:
     kind: str | None
     loader: str
     artifact_sha256: str
+    artifact_status: str  # how producing it went: OK, SAVE_FAILED, NOT_APPLICABLE
     consumer: str
     consumer_tf: str | None
     consumer_keras: str | None

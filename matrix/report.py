@@ -28,7 +28,7 @@ COLUMNS = [
     "producer", "producer_tf", "producer_keras", "consumer", "consumer_tf", "consumer_keras",
     "consumer_python", "fixture", "format", "loader", "status", "error_category",
     "error_detail", "exception_type", "message", "returned", "max_abs_error", "load_seconds",
-    "wall_seconds", "finished_at", "artifact_sha256", "consumer_env_id", "key",
+    "wall_seconds", "finished_at", "artifact_status", "artifact_sha256", "consumer_env_id", "key",
 ]  # fmt: skip
 
 
@@ -216,9 +216,17 @@ def render_markdown(df, envs, versions, meta) -> str:
     out += ["", "## Error categories, with a real message each", ""]
     b = boundaries(df, versions)
     out.append(table(b, showindex=False) if len(b) else "none")
-    out += ["", "## Formats and fixtures", ""]
-    out += [f"- fixture `{f.name}` ({f.kind}): {f.doc}" for f in load_fixtures()]
-    out += [f"- format `{k}`: {v.doc}" for k, v in registry.formats().items()]
+    out += ["", "## Claims, and what was measured", ""]
+    out += render_claims(df, versions) or ["no fixture states a claim"]
+    out += ["", "## Fixtures", ""]
+    fixture_rows = [[f"`{f.name}`", f.kind, ", ".join(f.formats), ", ".join(f.requires),
+                     f.doc] for f in load_fixtures()]  # fmt: skip
+    out.append(table(fixture_rows, ["fixture", "kind", "formats", "requires", "what it is"]))
+    out += ["", "## Formats and loaders", ""]
+    out += [f"- format `{k}`: {v.doc}" + (f" (needs {', '.join(v.requires)})" if v.requires
+            else "") for k, v in registry.formats().items()]  # fmt: skip
+    out += [f"- loader `{k}`: {v.doc}" + (f" (needs {', '.join(v.requires)})" if v.requires
+            else "") for k, v in registry.loaders().items()]  # fmt: skip
     out += [
         "",
         "Raw data: `results.csv` (one row per cell), `results.json` (cells, environments "
@@ -226,6 +234,54 @@ def render_markdown(df, envs, versions, meta) -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def claim_findings(df: pd.DataFrame, fixture: str, versions: list[str]) -> list[str]:
+    """What the run measured for one fixture, as Markdown bullet lines: how saving went per
+    format, and per loader how many loads passed and why the others failed."""
+    sub = df[df["fixture"] == fixture]
+    lines = []
+    saves = sub.drop_duplicates(["producer", "format"])
+    for fmt, group in saves.groupby("format", sort=False):
+        exists = group[group["artifact_status"] != "NOT_APPLICABLE"]
+        if exists.empty:
+            continue
+        failed = exists[exists["artifact_status"] == "SAVE_FAILED"]
+        line = (
+            f"saving as `{fmt}`: succeeded in {len(exists) - len(failed)} of {len(exists)} versions"
+        )
+        if len(failed):
+            ex = failed.iloc[0]
+            line += (f"; failed in {_ranges(set(failed['producer']), versions)} "
+                     f"(`{ex.error_category}`: {_quote(ex.message)})")  # fmt: skip
+        lines.append(line)
+    tried = sub[sub["status"].isin(("PASS", "MISMATCH", "ERROR", "CRASH", "TIMEOUT"))]
+    for loader, group in tried.groupby("loader", sort=False):
+        ok = int((group["status"] == "PASS").sum())
+        line = f"loading with `{loader}`: {ok} of {len(group)} loads passed"
+        fails = group[group["status"] != "PASS"]
+        if len(fails):
+            cat = fails["error_category"].fillna(fails["status"].str.lower())
+            top = cat.value_counts().index[0]
+            ex = fails[cat == top].iloc[0]
+            line += (f"; most failures `{top}` ({(cat == top).sum()}), e.g. saved by "
+                     f"{ex.producer} loaded by {ex.consumer}: {_quote(ex.message)}")  # fmt: skip
+        lines.append(line)
+    return [f"  - {ln}" for ln in lines]
+
+
+def _quote(message) -> str:
+    text = str(message or "")[:160].replace("|", "\\|").replace("\n", " ")
+    return f"“{text}”"
+
+
+def render_claims(df: pd.DataFrame, versions: list[str]) -> list[str]:
+    out = []
+    for fx in load_fixtures():
+        if fx.claim and fx.name in set(df["fixture"]):
+            out += [f"- **`{fx.name}`**: claim: *{fx.claim}*. Measured:"]
+            out += claim_findings(df, fx.name, versions)
+    return out
 
 
 def render_html(df, envs, versions, meta) -> str:
