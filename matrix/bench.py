@@ -21,12 +21,14 @@ import shutil
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
 from pathlib import Path
 
-from matrix import engine
+from matrix import engine, registry
 from matrix.catalog import load_catalog
 from matrix.envs import ensure_env
 from matrix.fixtures import load_fixtures
+from matrix.guest.protocol import ConsumeTask
 from matrix.home import Home, default_home
 from matrix.store import read_jsonl
 from matrix.supervisor import run_tasks
@@ -66,10 +68,13 @@ def main() -> None:
     restarts = sum(max(0, s.worker_starts - 1) for s in consumed)
     floor = (sum(imports) + sum(cells)) / args.jobs
     total_cells = sum(s.computed for s in consumed)
+    shared = sum(s.shared_loads for s in consumed)
     consume_wall = cold_c
     print(
         f"cold run: {cold_p + cold_c:.1f}s = produce {cold_p:.1f}s + consume {cold_c:.1f}s; "
-        f"{total_cells} cells, {len(cells)} loaded in a worker, {restarts} worker restarts"
+        f"{total_cells} cells ({total_cells / (cold_p + cold_c):.1f} cells/s), {len(cells)} "
+        f"loaded in a worker, {shared} answered by a byte-identical artifact's load, "
+        f"{restarts} worker restarts"
     )
     print(
         f"floor: ({sum(imports):.1f}s imports in {len(imports)} consumer environments + "
@@ -107,18 +112,18 @@ def main() -> None:
     ]
     sample = random.Random(0).sample(records, min(args.naive_sample, len(records)))
     dirs = {}
+    fixtures = {f.name: str(f.path) for f in load_fixtures()}
     for minor in {r["producer"] for r in sample}:
         rel = catalog.by_minor()[minor]
-        for d, m in engine.list_artifacts(home, [rel], load_fixtures()):
-            dirs[(minor, m["fixture"], m["format"])] = d
+        for art in engine.list_artifacts(home, [rel], load_fixtures()):
+            dirs[(minor, art.manifest["fixture"], art.manifest["format"])] = art.directory
 
     def naive(rec):
-        task = {
-            "op": "consume",
-            "id": 0,
-            "loader": rec["loader"],
-            "artifact_dir": str(dirs[(rec["producer"], rec["fixture"], rec["format"])]),
-        }
+        task = asdict(ConsumeTask(
+            id=0, loader=rec["loader"], loader_module=registry.loader(rec["loader"]).module,
+            artifact_dir=str(dirs[(rec["producer"], rec["fixture"], rec["format"])]),
+            fixture_path=fixtures.get(rec["fixture"]),
+        ))  # fmt: skip
         started = time.perf_counter()
         run_tasks(
             envs[rec["consumer"]],

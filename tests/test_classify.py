@@ -1,6 +1,6 @@
 import pytest
 
-from matrix.guest.classify import classify, first_line
+from matrix.guest.classify import classify, classify_detail, first_line
 
 # Messages as TensorFlow and Keras print them (taken from real runs of this tool).
 CASES = [
@@ -51,6 +51,45 @@ CASES = [
     ("ModuleNotFoundError", "No module named 'h5py'", "missing_dependency"),
     ("RuntimeError", "something nobody has seen before", "other"),
 ]
+
+# (exception type, message, category, detail): recorded from real runs (TF 1.15, 2.15, 2.16,
+# 2.21), paths replaced by placeholders as the worker does
+DETAILS = [
+    ("NotFoundError", "Op type not registered 'DisableCopyOnRead' in binary running on vm. Make "
+     "sure the Op and Kernel are registered", "missing_op", "DisableCopyOnRead"),
+    ("ValueError", "NodeDef mentions attr 'debug_name' not in Op<name=VarHandleOp; signature= -> "
+     "resource:resource; attr=container:string,default=\"\"", "op_changed",
+     "VarHandleOp.debug_name"),
+    ("TypeError", "'_UserObject' object is not callable", "not_callable", "_UserObject"),
+    ("ValueError", "File format not supported: filepath=<artifact>/artifact/saved_model. Keras 3 "
+     "only supports V3 `.keras` files, legacy H5 format files (`.h5` extension).",
+     "unsupported_format", "saved_model"),
+    ("ValueError", "File format not supported: filepath=<artifact>/artifact/ckpt. Keras 3 only "
+     "supports V3 `.keras` files, `.weights.h5` files, legacy H5 format files (`.h5` extension), "
+     "or Orbax checkpoints.", "unsupported_format", "ckpt"),
+    ("TypeError", "Could not deserialize class 'Functional' because its parent module "
+     "keras.src.models.functional cannot be imported. Full object config: {'module': "
+     "'keras.src.models.functional'", "unknown_object", "Functional"),
+    ("TypeError", "Error when deserializing class 'InputLayer' using config={'batch_shape': "
+     "[None, 6], 'dtype': 'float32', 'sparse': False, 'ragged': False, 'name': 'features', "
+     "'optional': False}.", "config_incompatible", "InputLayer"),
+    ("AssertionError", "Nothing except the root object matched a checkpointed value. Typically "
+     "this means that the checkpoint does not match the Python program.",
+     "checkpoint_mismatch", None),
+    ("FailedPreconditionError", "Graph execution error:\n\nCould not find variable "
+     "probs/bias. This could mean that the variable has been deleted.",
+     "variable_not_restored", "probs/bias"),
+    ("SignatureError", "no 'serving_default' signature (signatures: none)", "no_signature",
+     "serving_default"),
+    ("ModuleNotFoundError", "No module named 'tensorflow_text'", "missing_dependency",
+     "tensorflow_text"),
+    ("KeyError", "0", "other", "KeyError"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("exc_type,message,category,detail", DETAILS)
+def test_the_detail_a_user_acts_on_is_extracted(exc_type, message, category, detail):
+    assert classify_detail(exc_type, message) == (category, detail)
 
 
 @pytest.mark.parametrize("exc_type,message,category", CASES)

@@ -54,7 +54,8 @@ RULES = (
     ("unknown_object", r".*",
      r"Unknown (?:layer|object|loss|metric|activation|initializer|regularizer|constraint)"
      r"(?: type)?:? ?'?(?P<name>[\w.>]+)|Could not locate (?:class|function) '?(?P<name2>[\w.]+)|"
-     r"custom_objects|register_keras_serializable|Could not deserialize", "{name}{name2}"),
+     r"Could not deserialize class '(?P<name3>[\w.]+)'|custom_objects|"
+     r"register_keras_serializable|Could not deserialize", "{name}{name2}{name3}"),
     # newer Keras writes configs (nested {'class_name': ...}, new keywords) older Keras can't read
     ("config_incompatible", r".*",
      r"Unrecognized keyword arguments:?'?,? ?(?:dict_keys\()?\[?'(?P<kw>\w+)'|unexpected keyword "
