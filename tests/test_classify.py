@@ -83,6 +83,11 @@ DETAILS = [
      "serving_default"),
     ("ModuleNotFoundError", "No module named 'tensorflow_text'", "missing_dependency",
      "tensorflow_text"),
+    ("ValueError", "Unrecognized keyword arguments passed to LSTM: {'time_major': False}",
+     "config_incompatible", "time_major"),
+    ("InvalidArgumentError", "Exception encountered when calling TFSMLayer.call(). cannot "
+     "compute __inference_signature_wrapper_16379 as input #0(zero-based) was expected to be a "
+     "half tensor but is a float tensor", "shape_or_dtype", "half expected"),
     ("KeyError", "0", "other", "KeyError"),
 ]  # fmt: skip
 

@@ -58,9 +58,10 @@ RULES = (
      r"register_keras_serializable|Could not deserialize", "{name}{name2}{name3}"),
     # newer Keras writes configs (nested {'class_name': ...}, new keywords) older Keras can't read
     ("config_incompatible", r".*",
+     r"Unrecognized keyword arguments passed to (?P<cls2>\w+): \{'(?P<kw3>\w+)'|"
      r"Unrecognized keyword arguments:?'?,? ?(?:dict_keys\()?\[?'(?P<kw>\w+)'|unexpected keyword "
      r"argument '(?P<kw2>\w+)'|Error when deserializing class '(?P<cls>\w+)'|from_config|"
-     r"got an unexpected|class_name", "{kw}{kw2}{cls}"),
+     r"got an unexpected|class_name", "{kw}{kw2}{kw3}{cls}"),
     ("config_incompatible", r"JSONDecodeError", r".*", ""),
     ("get_config_missing", r"NotImplementedError",
      r"(?P<layer>\w+)? ?(has arguments|must override) .*get_config|get_config", "{layer}"),
@@ -78,6 +79,8 @@ RULES = (
     ("proto_parse", r".*",
      r"Error parsing message|Failed to parse|wire type|protocol message|Unknown field|"
      r"Truncated message|Unexpected end-group tag", ""),
+    ("shape_or_dtype", r".*",
+     r"expected to be a (?P<want>\w+) tensor but is a (?P<got>\w+) tensor", "{want} expected"),
     ("signature", r".*",
      r"signature|serving_default|structured_input_signature|ConcreteFunction|"
      r"Cannot feed value", ""),
