@@ -102,6 +102,12 @@ def test_real_messages_get_their_category(exc_type, message, category):
     assert classify(exc_type, message) == category
 
 
+def test_first_line_finds_the_line_that_names_the_problem():
+    msg = ("Graph execution error:\n\n<stack traces unavailable>\n/tmp/x/value.txt; "
+           "No such file or directory\n\t [[{{node ReadFile}}]]")  # fmt: skip
+    assert first_line(msg) == "/tmp/x/value.txt; No such file or directory"
+
+
 def test_first_line_skips_generic_openers():
     msg = "Graph execution error:\n\nDetected at node 'x'\nCould not find variable dense/kernel."
     assert "Could not find variable" in first_line(msg)

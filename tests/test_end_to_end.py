@@ -27,7 +27,7 @@ pytestmark = pytest.mark.tf
 
 VERSIONS = ["2.15", "2.16"]
 # the end-to-end matrix uses a few fixtures; the whole catalog is the matrix's job
-FIXTURES = ["keras_sequential", "keras_functional", "module_signature"]
+FIXTURES = ["keras_sequential", "keras_functional", "module_signature", "custom_layer_unregistered"]
 
 
 def some_fixtures(names=FIXTURES):
@@ -132,6 +132,18 @@ BOUNDARIES = [
      ""),
     ("2.15", "2.15", "keras_sequential/saved_model", "tf_keras.load_model", "NOT_APPLICABLE",
      None, "needs tf-keras, which is not installed here"),
+    ("2.16", "2.15", "module_signature/saved_model", "saved_model_cli run", "PASS", None, ""),
+    # weights into the model rebuilt from the fixture's code
+    ("2.15", "2.15", "keras_functional/keras_weights", "keras.load_weights", "PASS", None, ""),
+    ("2.15", "2.15", "keras_functional/tf_checkpoint", "tf.train.Checkpoint.read", "PASS", None,
+     ""),
+    ("2.15", "2.16", "keras_functional/tf_checkpoint", "keras.load_weights", "ERROR",
+     "unsupported_format", "File format not supported"),
+    # an unregistered custom layer: unknown without its class, loads with custom_objects
+    ("2.15", "2.15", "custom_layer_unregistered/keras_h5", "keras.load_model", "ERROR",
+     "unknown_object", "ScaledDense"),
+    ("2.15", "2.15", "custom_layer_unregistered/keras_h5", "keras.load_model(custom_objects)",
+     "PASS", None, ""),
 ]  # fmt: skip
 
 
@@ -410,3 +422,81 @@ def test_editing_a_fixture_recomputes_only_its_cells(catalog, releases, home, tm
     # other weights: only keras_sequential's artifacts and their cells are recomputed
     edited.write_text(edited.read_text().replace("RandomState(0)", "RandomState(5)"))
     assert run() == ((n, artifacts - n), (ours, total - ours))
+
+
+SCRATCH_FILE = '''"""Reads a file it wrote, by absolute path, instead of carrying it."""
+import os
+
+import numpy as np
+import tensorflow as tf
+
+KIND = "module"
+FORMATS = ("saved_model",)
+
+
+class Reader(tf.Module):
+    def __init__(self, path):
+        super(Reader, self).__init__()
+        self.path = path
+
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.float32, name="x")])
+    def __call__(self, x):
+        return {"y": x + tf.strings.to_number(tf.io.read_file(self.path))}
+
+
+def build():
+    with open("value.txt", "w") as f:
+        f.write("2.5")
+    return Reader(os.path.abspath("value.txt"))
+
+
+def inputs():
+    return {"x": np.array([1.0, 2.0, 3.0], "float32")}
+'''
+
+TRACED_ONCE = '''"""A tf.function without input signature: only the traced shapes are saved."""
+import numpy as np
+import tensorflow as tf
+
+KIND = "module"
+FORMATS = ("saved_model",)
+
+
+class Doubler(tf.Module):
+    @tf.function
+    def __call__(self, x):
+        return 2.0 * x
+
+
+def build():
+    return Doubler()
+
+
+def inputs():
+    return {"x": np.ones((3, 2), "float32")}
+'''
+
+
+def test_harness_rules_catch_untracked_files_and_frozen_batch_sizes(releases, catalog, home,
+                                                                    tmp_path):  # fmt: skip
+    """The producer's scratch folder is gone and loads read a copy; the reference batch differs
+    from the batch the model was first called with."""
+    from matrix.fixtures import read_fixture
+
+    (tmp_path / "reads_scratch_file.py").write_text(SCRATCH_FILE)
+    (tmp_path / "traced_once.py").write_text(TRACED_ONCE)
+    fixtures = [read_fixture(tmp_path / "reads_scratch_file.py"),
+                read_fixture(tmp_path / "traced_once.py")]  # fmt: skip
+    rules_home = Home(home.root / "rules", home.envs).ensure()
+    release = releases[0]
+    engine.produce(release, catalog, rules_home, fixtures=fixtures, log=print)
+    engine.consume(release, [release], catalog, rules_home, fixtures=fixtures,
+                   loaders=["tf.saved_model.load()(x)"], log=print)  # fmt: skip
+    got = {c["fixture"]: c for c in engine.read_results(rules_home)}
+    assert got["reads_scratch_file"]["artifact_status"] == "OK"  # saving works…
+    assert got["reads_scratch_file"]["status"] == "ERROR"  # …but the file stayed behind
+    assert "value.txt" in got["reads_scratch_file"]["message"]
+    assert got["reads_scratch_file"]["error_category"] == "missing_asset"
+    assert got["reads_scratch_file"]["error_detail"] == "value.txt"
+    assert got["traced_once"]["status"] == "ERROR"
+    assert got["traced_once"]["error_category"] == "no_matching_function"

@@ -129,12 +129,16 @@ def first_line(message, limit=300):
     # TF and Keras often open with a generic line; prefer the first one naming the problem
     generic = re.compile(
         r"^(Graph execution error|Exception encountered when calling|"
-        r"Detected at node|Traceback|Node:|\s*File )",
+        r"Detected at node|Traceback|Node:|\s*File |<stack traces unavailable>)",
         re.IGNORECASE,
     )
     line = lines[0]
     for candidate in lines:
-        if re.search(r"Op type not registered|not supported|Unknown|not found|NodeDef", candidate):
+        if re.search(
+            r"Op type not registered|not supported|Unknown|not found|NodeDef|"
+            r"No such file",
+            candidate,
+        ):
             return candidate[:limit]
     if generic.search(line):
         for candidate in lines[1:]:
