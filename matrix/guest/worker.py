@@ -42,6 +42,13 @@ def load_fixture(path):
     return module
 
 
+def forget_fixtures():
+    """Drop imported fixture code, so the next cell does not find a class it never imported
+    (Keras looks classes up by module name in sys.modules)."""
+    for name in [n for n in sys.modules if n.startswith("tfmatrix_fixture_")]:
+        del sys.modules[name]
+
+
 def guest_module(package, name):
     key = package + "." + name
     if key not in _modules:
@@ -130,6 +137,7 @@ def produce(tf, info, task):
     finally:
         os.chdir(here)
         shutil.rmtree(scratch, ignore_errors=True)
+        forget_fixtures()
         reset_state(tf)
     manifest["save_seconds"] = round(time.perf_counter() - start, 4)
     manifest["files"], files_sha = hash_tree(art_dir)
@@ -212,6 +220,7 @@ def consume(tf, task):
     finally:
         answer.load_seconds = round(time.perf_counter() - start, 5)
         shutil.rmtree(copy, ignore_errors=True)
+        forget_fixtures()
         reset_state(tf, getattr(loader, "KERAS", "all") if loader else "all")
     return answer
 
