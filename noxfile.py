@@ -6,7 +6,8 @@
     nox -s lock              re-resolve matrix/locks/*.txt from matrix/versions.toml
     nox -s bench             benchmark figures (printed, for the README)
     nox -s status            progress of a running (or finished) matrix
-    nox -l --json            every session, including produce(tf=...) and consume(tf=...)
+    nox -s matrix -- --help  the options of the main job
+    nox -l --json -s produce consume   the per-version sessions (what CI shards run)
 
 The same graph as separate sessions (one per version: what CI shards run), then the report:
     nox -j 2 -s consume && nox -s report
@@ -24,7 +25,8 @@ import nox
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from matrix.catalog import load_catalog  # noqa: E402  (host side: stdlib + packaging only)
+from matrix import cli  # noqa: E402  (host side: stdlib + packaging only)
+from matrix.catalog import load_catalog  # noqa: E402
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["matrix"]
@@ -34,28 +36,19 @@ nox.options.reuse_venv = (
 )
 
 HOST_DEPS = ("pandas>=2", "tabulate>=0.9", "jinja2>=3", "matplotlib>=3.7", "packaging>=23")
-TEST_DEPS = (*HOST_DEPS, "pytest>=8", "tomli>=2; python_version<'3.11'")
+TEST_DEPS = (*HOST_DEPS, "pytest>=8", "nox>=2025.2.9", "tomli>=2; python_version<'3.11'")
 
 
-def _versions_from_argv() -> list[str] | None:
-    """`nox ... -- --tf 2.12 2.21`: read here because it decides which sessions exist."""
-    argv = sys.argv
-    if "--" in argv and "--tf" in argv[argv.index("--") :]:
-        rest = argv[argv.index("--tf") + 1 :]
-        picked = []
-        for arg in rest:
-            if arg.startswith("-"):
-                break
-            picked.extend(arg.replace(",", " ").split())
-        os.environ["TFMATRIX_VERSIONS"] = " ".join(picked)  # parallel workers inherit it
-        return picked
-    return None
+def _posargs() -> list[str]:
+    return sys.argv[sys.argv.index("--") + 1 :] if "--" in sys.argv else []
 
 
+# `--tf` is read here because it decides which produce/consume sessions exist
+_picked = cli.versions_in(_posargs())
+if _picked is not None:
+    os.environ["TFMATRIX_VERSIONS"] = " ".join(_picked)  # parallel workers inherit it
 CATALOG = load_catalog()
-SELECTED = CATALOG.select(
-    _versions_from_argv() or os.environ.get("TFMATRIX_VERSIONS", "").replace(",", " ").split()
-)
+SELECTED = cli.select(CATALOG, os.environ.get("TFMATRIX_VERSIONS", "").replace(",", " ").split())
 MINORS = [r.minor for r in SELECTED]
 
 
@@ -114,8 +107,8 @@ def matrix(session: nox.Session) -> None:
     from matrix import engine
     from matrix.home import default_home
 
-    jobs = int(_option(session.posargs, "-j", str(os.cpu_count() or 1)))
-    run = engine.run_matrix(SELECTED, CATALOG, default_home(), jobs=jobs, log=session.log)
+    args = cli.parse_matrix(session.posargs)  # --help, or one line and exit 2 on a mistake
+    run = engine.run_matrix(SELECTED, CATALOG, default_home(), jobs=args.jobs, log=session.log)
     for summary in run.produced + run.consumed:
         session.log(_describe(summary))
     computed = sum(s.computed for s in run.consumed)
@@ -123,7 +116,7 @@ def matrix(session: nox.Session) -> None:
         f"{len(SELECTED)} TensorFlow versions: produce {run.produce_seconds:.1f}s, consume "
         f"{run.consume_seconds:.1f}s, {computed} cells computed"
     )
-    session.notify("report")
+    session.notify("report", posargs=[])  # the report takes its versions from the selection
 
 
 @nox.session
@@ -161,10 +154,6 @@ def status(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Benchmark figures of the engine (cold run, floor, rerun, add a version, naive, RSS)."""
     session.run(sys.executable, "-m", "matrix.bench", *session.posargs)
-
-
-def _option(args: list[str], flag: str, default: str) -> str:
-    return args[args.index(flag) + 1] if flag in args[:-1] else default
 
 
 def _describe(summary) -> str:

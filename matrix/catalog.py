@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -15,6 +15,10 @@ else:  # nox depends on tomli on older Pythons
     import tomli as tomllib
 
 CATALOG_PATH = Path(__file__).with_name("versions.toml")
+
+
+class UnknownVersion(ValueError):
+    """A version name that is not in the catalog (the message is one line, for users)."""
 
 
 @dataclass(frozen=True)
@@ -85,11 +89,14 @@ class Catalog:
                 continue
             key = name.removeprefix("tf-")
             if key not in minors and key != "nightly":
-                v = Version(key)
-                key = f"{v.major}.{v.minor}"
+                try:
+                    v = Version(key)
+                except InvalidVersion:
+                    v = None
+                key = f"{v.major}.{v.minor}" if v else key
             if key not in minors:
                 known = ", ".join(minors)
-                raise KeyError(f"TensorFlow {name!r} is not in the catalog ({known})")
+                raise UnknownVersion(f"TensorFlow {name!r} is not in the catalog (known: {known})")
             chosen[key] = minors[key]
         return sorted(chosen.values(), key=lambda r: r.sort_key)
 

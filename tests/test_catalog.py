@@ -2,7 +2,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-from matrix.catalog import load_catalog
+from matrix.catalog import UnknownVersion, load_catalog
 
 
 def test_one_entry_per_minor_from_1_15_to_newest():
@@ -32,8 +32,10 @@ def test_selection_by_minor_exact_version_and_default():
     assert "nightly" not in [r.minor for r in default]
     assert [r.minor for r in cat.select(["nightly"])] == ["nightly"]
     assert len(cat.select(["all"])) == len(cat.releases)
-    with pytest.raises(KeyError):
+    with pytest.raises(UnknownVersion, match="not in the catalog"):
         cat.select(["3.99"])
+    with pytest.raises(UnknownVersion, match="'foo'"):
+        cat.select(["foo"])
 
 
 def test_keras3_releases_bring_tf_keras_without_deps():

@@ -1,0 +1,44 @@
+"""The command line a user meets: bad options are one line and exit status 2, never a
+traceback; --help explains. These never start TensorFlow (they fail or stop before)."""
+
+import subprocess
+import sys
+
+import pytest
+
+from matrix.home import PROJECT_ROOT
+
+
+def nox(*args):
+    return subprocess.run([sys.executable, "-m", "nox", *args], cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (["--tf", "foo"], "TensorFlow 'foo' is not in the catalog"),
+        (["--tf", "9.99"], "TensorFlow '9.99' is not in the catalog"),
+        (["-j", "0"], "must be at least 1"),
+        (["-j", "x"], "must be a whole number"),
+        (["--bogus"], "unrecognized arguments: --bogus"),
+    ],
+)
+def test_a_bad_option_is_one_line_and_exit_2(args, words):
+    out = nox("-s", "matrix", "--", *args)
+    assert out.returncode == 2, out
+    lines = [ln for ln in out.stderr.splitlines() if ln.strip() and not ln.startswith("nox >")]
+    assert len(lines) == 1 and words in lines[0], out.stderr
+    assert "Traceback" not in out.stderr + out.stdout
+
+
+def test_help_explains_the_options():
+    out = nox("-s", "matrix", "--", "--help")
+    assert out.returncode == 0, out
+    assert "--tf VERSION" in out.stdout and "--jobs" in out.stdout
+
+
+def test_the_per_version_sessions_are_listed():
+    out = nox("-l", "--json", "-s", "produce", "consume", "--", "--tf", "2.15", "2.16")
+    assert out.returncode == 0, out
+    assert "produce(tf='2.15')" in out.stdout and "consume(tf='2.16')" in out.stdout
