@@ -13,9 +13,11 @@ from pathlib import Path
 
 from matrix.home import PROJECT_ROOT, Home
 
-OUTPUTS = ("compatibility.md", "compatibility.html", "compatibility.png", "results.csv",
+OUTPUTS = ("compatibility.md", "compatibility.html", "compatibility.png", "results.csv.gz",
            "results.json")  # fmt: skip
 REPORT_CODE = (Path(__file__).with_name("report.py"), Path(__file__))
+# what the report describes: fixtures, formats and loaders (their claims and docs)
+DECLARED = ("fixtures/*.py", "matrix/guest/formats/*.py", "matrix/guest/loaders/*.py")
 
 
 def _git(*args: str) -> str:
@@ -36,6 +38,9 @@ def fingerprint(home: Home, versions: list[str], out_dir: Path) -> str:
     h.update(tool_commit().encode())
     for path in REPORT_CODE:
         h.update(path.read_bytes())
+    for pattern in DECLARED:
+        for path in sorted(PROJECT_ROOT.glob(pattern)):
+            h.update(path.read_bytes())
     for path in sorted(home.results.glob("*.json*")):
         st = path.stat()
         h.update(f"{path.name}:{st.st_size}:{st.st_mtime_ns}".encode())

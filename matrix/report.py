@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import gzip
 import json
 import os
 import platform
@@ -30,6 +31,28 @@ COLUMNS = [
     "error_detail", "exception_type", "message", "returned", "max_abs_error", "load_seconds",
     "wall_seconds", "finished_at", "artifact_status", "artifact_sha256", "consumer_env_id", "key",
 ]  # fmt: skip
+
+
+# the committed dataset: what a cell says, without timings and machine-specific keys (those
+# stay in the store, .matrix/results), so a rerun with the same outcomes rewrites nothing
+PUBLISHED = [
+    "producer", "producer_tf", "producer_keras", "consumer", "consumer_tf", "consumer_keras",
+    "fixture", "format", "loader", "artifact_status", "status", "error_category",
+    "error_detail", "exception_type", "message", "returned", "max_abs_error",
+]  # fmt: skip
+
+
+def catalog_data() -> dict:
+    """Fixtures, formats and loaders with what they declare: the legend of the dataset."""
+    return {
+        "fixtures": {f.name: {"kind": f.kind, "formats": list(f.formats), "doc": f.doc,
+                              "requires": list(f.requires), "claim": f.claim}
+                     for f in load_fixtures()},
+        "formats": {k: {"doc": v.doc, "container": v.container, "requires": list(v.requires)}
+                    for k, v in registry.formats().items()},
+        "loaders": {k: {"doc": v.doc, "reads": list(v.containers), "requires": list(v.requires)}
+                    for k, v in registry.loaders().items()},
+    }  # fmt: skip
 
 
 def _version_key(minor: str) -> tuple:
@@ -229,8 +252,8 @@ def render_markdown(df, envs, versions, meta) -> str:
             else "") for k, v in registry.loaders().items()]  # fmt: skip
     out += [
         "",
-        "Raw data: `results.csv` (one row per cell), `results.json` (cells, environments "
-        "with their full package lists, and this stamp).",
+        "Raw data: `results.csv.gz` (one row per cell), `results.json` (environments "
+        "with their full package lists, the fixtures, formats and loaders, and this stamp).",
         "",
     ]
     return "\n".join(out)
@@ -341,10 +364,16 @@ def write_report(home: Home, versions: list[str], out_dir: Path, force: bool = F
     df = load_frame(home, versions)
     envs = environments(home, versions)
     meta = stamp(df)
-    df[COLUMNS].to_csv(out_dir / "results.csv", index=False)
-    data = {"stamp": meta, "versions": versions, "environments": envs,
-            "cells": json.loads(df[COLUMNS].to_json(orient="records"))}  # fmt: skip
-    (out_dir / "results.json").write_text(json.dumps(data, indent=1))
+    published = df[PUBLISHED].sort_values(CELL_KEYS[2:] + CELL_KEYS[:2], kind="stable")
+    # gzip with no timestamp in its header: the same cells give the same bytes
+    with gzip.GzipFile(out_dir / "results.csv.gz", "wb", mtime=0) as f:
+        f.write(published.to_csv(index=False).encode())
+    (out_dir / "results.csv").unlink(missing_ok=True)  # the old, uncompressed form
+    data = {
+        "stamp": meta, "versions": versions, "environments": envs, "catalog": catalog_data(),
+        "cells": "results.csv.gz", "cell_columns": PUBLISHED,
+    }  # fmt: skip
+    (out_dir / "results.json").write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
     (out_dir / "compatibility.md").write_text(render_markdown(df, envs, versions, meta))
     if not df.empty:
         (out_dir / "compatibility.html").write_text(render_html(df, envs, versions, meta))

@@ -76,7 +76,7 @@ def test_write_report_produces_every_output(tmp_path):
         "compatibility.md",
         "compatibility.html",
         "compatibility.png",
-        "results.csv",
+        "results.csv.gz",
         "results.json",
     ):
         assert (out / name).stat().st_size > 0, name
@@ -84,7 +84,22 @@ def test_write_report_produces_every_output(tmp_path):
     assert "| 2.10 " in md  # versions stay strings: 2.10 is not 2.1
     assert "1/3 missing_op" in md
     data = json.loads((out / "results.json").read_text())
-    assert len(data["cells"]) == 6 and data["stamp"]["commit"]
+    assert data["stamp"]["commit"] and data["cells"] == "results.csv.gz"
+    assert "keras_sequential" in data["catalog"]["fixtures"]
+    cells = pd.read_csv(out / "results.csv.gz")
+    assert len(cells) == 6 and list(cells.columns) == report.PUBLISHED
+
+
+def test_the_same_cells_give_the_same_bytes(tmp_path):
+    home = Home(tmp_path / "home")
+    write_results(home, sample())
+    first = tmp_path / "a"
+    second = tmp_path / "b"
+    report.write_report(home, VERSIONS, first)
+    write_results(home, list(reversed(sample())))  # stored in another order
+    report.write_report(home, VERSIONS, second, force=True)
+    for name in ("results.csv.gz", "results.json", "compatibility.md"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
 def test_an_unchanged_store_is_not_rendered_again(tmp_path):
