@@ -26,6 +26,7 @@ from matrix.fixtures import Fixture, load_fixtures
 from matrix.guest import protocol
 from matrix.guest.protocol import ConsumeTask, ProduceTask
 from matrix.home import Home
+from matrix.integrity import damage
 from matrix.plan import Artifact, CellPlan, plan_artifacts, plan_cells
 from matrix.progress import Progress
 from matrix.records import ANSWER_FIELDS, CellRecord
@@ -111,6 +112,7 @@ class StepSummary:
     timeouts: int = 0
     peak_rss_kb: int = 0
     shared_loads: int = 0  # cells answered by another producer's byte-identical artifact
+    broken: list[dict] = field(default_factory=list)  # artifacts left out: files changed
     unavailable: str | None = None
 
 
@@ -126,6 +128,8 @@ def _reusable(manifest_path: Path, key: str, timeout: float) -> bool:
     except (OSError, ValueError):
         return False
     if manifest.get("produce_key") != key:
+        return False
+    if damage(manifest_path.parent, manifest):  # changed since it was written: produce again
         return False
     timed_out = manifest.get("error_category") == "timeout"
     return not (timed_out and manifest.get("timeout_seconds", 0) < timeout)
@@ -223,9 +227,15 @@ def results_path(home: Home, release: TFRelease) -> Path:
 
 
 def list_artifacts(
-    home: Home, producers: list[TFRelease], fixtures: list[Fixture]
+    home: Home,
+    producers: list[TFRelease],
+    fixtures: list[Fixture],
+    broken: list[dict] | None = None,
 ) -> list[Artifact]:
-    """Every current artifact of the given producers (manifests without reference arrays)."""
+    """Every current artifact of the given producers (manifests without reference arrays).
+
+    With `broken` (a list to fill), every artifact's files are checked against its manifest
+    first; one that differs is left out and described there, never loaded."""
     found = []
     for producer in producers:
         for fx in fixtures:
@@ -239,6 +249,12 @@ def list_artifacts(
                     k in manifest for k in ("content_sha256", "fixture", "format", "status")
                 ):
                     continue  # written by another version of this tool: produce it again
+                if broken is not None:
+                    what = damage(d, manifest)
+                    if what:
+                        broken.append({"producer": producer.minor, "fixture": fx.name,
+                                       "format": fmt, "damage": what})  # fmt: skip
+                        continue
                 manifest.pop("inputs", None)
                 manifest.pop("outputs", None)
                 found.append(Artifact(d, manifest))
@@ -266,7 +282,12 @@ def consume(
     home.ensure()
     fixtures = load_fixtures() if fixtures is None else fixtures
     specs = _loader_specs(loaders)
-    artifacts = list_artifacts(home, producers, fixtures)
+    broken: list[dict] = []
+    artifacts = list_artifacts(home, producers, fixtures, broken)
+    for b in broken:
+        log(f"{release.name}: not loading {b['fixture']}/{b['format']} of tf-{b['producer']}: "
+            f"BROKEN_ARTIFACT, its files differ from its manifest ({b['damage']})")  # fmt: skip
+    summary.broken = broken
     by_name = {f.name: f for f in fixtures}
     store = ResultStore(results_path(home, release))
     with store.lock(log):
