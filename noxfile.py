@@ -25,9 +25,14 @@ import nox
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from matrix import cli  # noqa: E402  (host side: stdlib + packaging only)
+from matrix import (
+    cli,  # noqa: E402  (host side: stdlib + packaging only)
+    pythons,  # noqa: E402
+)
 from matrix.catalog import load_catalog  # noqa: E402
 
+# allow_parallel (for `nox -j`) came with nox 2026.10.20, which needs Python >= 3.10
+nox.needs_version = ">=2026.10.20"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["matrix"]
 nox.options.error_on_missing_interpreters = False
@@ -36,7 +41,7 @@ nox.options.reuse_venv = (
 )
 
 HOST_DEPS = ("pandas>=2", "tabulate>=0.9", "jinja2>=3", "matplotlib>=3.7", "packaging>=23")
-TEST_DEPS = (*HOST_DEPS, "pytest>=8", "nox>=2025.2.9", "tomli>=2; python_version<'3.11'")
+TEST_DEPS = (*HOST_DEPS, "pytest>=8", "nox>=2026.10.20", "tomli>=2; python_version<'3.11'")
 
 
 def _posargs() -> list[str]:
@@ -124,6 +129,17 @@ def tests(session: nox.Session) -> None:
     """Unit tests plus a real end-to-end matrix (TF 2.15 with Keras 2, TF 2.16 with Keras 3)."""
     session.install(*TEST_DEPS)
     session.run("python", "-m", "pytest", *session.posargs)
+
+
+HOST_PYTHONS = ["3.10", "3.13"]  # the oldest and newest Python the tool supports
+pythons.put_on_path(HOST_PYTHONS)
+
+
+@nox.session(python=HOST_PYTHONS, tags=["host"])
+def host_tests(session: nox.Session) -> None:
+    """The tests that need no TensorFlow, on the oldest and newest Python the tool supports."""
+    session.install(*TEST_DEPS)
+    session.run("python", "-m", "pytest", "-m", "not tf", *session.posargs)
 
 
 @nox.session

@@ -96,3 +96,13 @@ def find_python(minor: str) -> Path | None:
         if found and _reports_version(found, minor):
             return found
     return None
+
+
+def put_on_path(minors: list[str]) -> None:
+    """Make `python3.X` of pyenv's versions folder findable on PATH (for nox's own sessions,
+    which look on PATH only, where pyenv's shims answer only for the active versions)."""
+    for minor in minors:
+        found = shutil.which(f"python{minor}")
+        if found is None or not _reports_version(found, minor):  # absent, or a stale shim
+            for exe in _pyenv_candidates(minor)[:1]:
+                os.environ["PATH"] = f"{exe.parent}{os.pathsep}{os.environ.get('PATH', '')}"
