@@ -1,0 +1,39 @@
+"""Shards merge into one store; stale harnesses are refused; missing consumers are named."""
+
+import json
+
+import pytest
+
+from matrix import engine
+from matrix.guest.protocol import HARNESS_VERSION
+from matrix.home import Home
+from matrix.merge import MixedHarness, merge, missing_consumers
+
+
+def shard(tmp_path, name, consumer, keys, harness=HARNESS_VERSION):
+    d = tmp_path / name
+    d.mkdir()
+    with open(d / f"tf-{consumer}.jsonl", "w") as f:
+        for k in keys:
+            f.write(json.dumps({"key": k, "consumer": consumer, "producer": "2.15",
+                                "harness": harness, "finished_at": "x"}) + "\n")  # fmt: skip
+    (d / f"tf-{consumer}.env.json").write_text(json.dumps({"status": "OK"}))
+    return d
+
+
+def test_shards_merge_and_a_missing_consumer_is_named(tmp_path):
+    home = Home(tmp_path / "home")
+    a = shard(tmp_path, "a", "2.15", ["k1", "k2"])
+    b = shard(tmp_path, "b", "2.16", ["k3"])
+    again = shard(tmp_path, "c", "2.16", ["k3"])  # a retried job uploads the same cells
+    s = merge([a, b, again], home, expect=["2.15", "2.16", "2.17"])
+    assert (s.records, s.duplicates, s.missing) == (3, 1, ["2.17"])
+    assert {r["key"] for r in engine.read_results(home)} == {"k1", "k2", "k3"}
+    assert (home.results / "tf-2.16.env.json").exists()
+    assert missing_consumers(home) == ["2.17"]
+
+
+def test_a_shard_of_another_harness_is_refused(tmp_path):
+    old = shard(tmp_path, "old", "2.15", ["k1"], harness="0")
+    with pytest.raises(MixedHarness, match="harness"):
+        merge([old], Home(tmp_path / "home"))
