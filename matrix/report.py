@@ -22,6 +22,7 @@ from matrix.catalog import load_catalog
 from matrix.engine import env_record_path, read_results
 from matrix.fixtures import load_fixtures
 from matrix.home import PROJECT_ROOT, Home, default_home
+from matrix.merge import missing_consumers
 
 ATTEMPTED = ("PASS", "MISMATCH", "ERROR", "CRASH", "TIMEOUT", "SAVE_FAILED")
 CELL_KEYS = ["producer", "consumer", "fixture", "format", "loader"]
@@ -76,6 +77,7 @@ def load_frame(home: Home, versions: list[str]) -> pd.DataFrame:
 
 def environments(home: Home, versions: list[str]) -> list[dict]:
     catalog = load_catalog().by_minor()
+    missing = set(missing_consumers(home))
     rows = []
     for minor in versions:
         release = catalog[minor]
@@ -83,6 +85,9 @@ def environments(home: Home, versions: list[str]) -> list[dict]:
             record = json.loads(env_record_path(home, release).read_text())
         except (OSError, ValueError):
             record = {"status": "NOT_RUN", "reason": "no run has checked this environment"}
+        if minor in missing:  # a CI shard that sent nothing: its column is missing, not passing
+            record = dict(record, status="MISSING_SHARD",
+                          reason="the consumer job of this version sent no results")  # fmt: skip
         info = record.get("info", {})
         rows.append({
             "tf": minor, "release": release.version, "package": release.package,
