@@ -48,6 +48,8 @@ def test_the_report_names_a_missing_shard_across_its_row_and_column(tmp_path):
     merge([shard(tmp_path, "a", "2.15", ["k1"])], home, expect=["2.15", "2.16"])
     envs = report.environments(home, ["2.15", "2.16"])
     assert [e["status"] for e in envs] == ["OK", "MISSING_SHARD"]  # its env record came along
-    df = pd.DataFrame([{"producer": "2.15", "consumer": "2.15", "status": "PASS"}])
+    df = pd.DataFrame(
+        [{"producer": "2.15", "consumer": "2.15", "status": "PASS", "error_category": None}]
+    )
     table = report.pivot(df, ["2.15", "2.16"], report.unavailable_envs(envs))
     assert set(table["2.16"]) == {"MISSING_SHARD"}
