@@ -151,6 +151,13 @@ def lint(session: nox.Session) -> None:
     session.run("python", "-m", "matrix.guestcheck")
 
 
+@nox.session
+def query(session: nox.Session) -> None:
+    """Answers from the published data (reports/), no TensorFlow: `nox -s query -- --help`."""
+    session.install("pandas>=2", "packaging>=23")
+    session.run("python", "-m", "matrix", "query", *session.posargs)
+
+
 @nox.session(venv_backend="none")
 def lock(session: nox.Session) -> None:
     """Re-resolve the lock file of every selected version (uv pip compile, exclude-newer)."""
