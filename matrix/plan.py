@@ -19,7 +19,7 @@ from pathlib import Path
 
 from matrix.availability import Facts, unmet
 from matrix.fixtures import Fixture
-from matrix.guest.protocol import HARNESS_VERSION, Status
+from matrix.guest.protocol import HARNESS_VERSION, SAVER_VERSION, Status
 from matrix.registry import FormatSpec, LoaderSpec, formats
 
 
@@ -43,7 +43,7 @@ def plan_artifacts(env_id: str, facts: Facts, fixtures: list[Fixture]) -> list[A
     for fx in fixtures:
         for name in fx.formats:
             fmt = known[name]
-            key = sha(env_id, fx.sha256, fmt.sha256, name, HARNESS_VERSION)
+            key = sha(env_id, fx.sha256, fmt.sha256, name, HARNESS_VERSION, SAVER_VERSION)
             why = None
             if fx.kind not in fmt.kinds:
                 why = f"{name} cannot hold a {fx.kind} object"

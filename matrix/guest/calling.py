@@ -76,10 +76,18 @@ def match_inputs(names, inputs):
     )
 
 
+def signature_input_names(fn):
+    """The keyword names of a restored signature. TF 1.15-2.3 restore a TF1 SavedModel's
+    signatures without a structured input signature; their keywords are still known."""
+    structured = getattr(fn, "structured_input_signature", None)
+    if structured is not None:
+        return sorted(structured[1])
+    return sorted(getattr(fn, "_arg_keywords", None) or ())
+
+
 def call_signature(tf, fn, inputs):
     """Call a restored ConcreteFunction signature with keyword tensors."""
-    kwargs = fn.structured_input_signature[1]
-    feed = match_inputs(sorted(kwargs), inputs)
+    feed = match_inputs(signature_input_names(fn), inputs)
     return flatten_outputs(fn(**dict((k, constant(tf, v)) for k, v in feed.items())))
 
 
@@ -95,8 +103,9 @@ def perturb(obj, seed=12345):
     as MISMATCH instead of passing on the weights build() happened to set."""
     rng = np.random.RandomState(seed)
     for var in variables_of(obj):
-        dtype = np.dtype(var.dtype.as_numpy_dtype) if hasattr(var.dtype, "as_numpy_dtype") else None
-        if dtype is None or dtype.kind != "f":
+        # a tf.DType in TF and Keras 2; a plain string ("float32") for Keras 3 variables
+        dtype = np.dtype(getattr(var.dtype, "as_numpy_dtype", var.dtype))
+        if dtype.kind != "f":
             continue
         shape = tuple(int(d) for d in var.shape)
         var.assign((rng.standard_normal(shape) * 0.5 + 0.25).astype(dtype))

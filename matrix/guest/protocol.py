@@ -17,6 +17,9 @@ from typing import Any, Dict, Optional
 
 SCHEMA_VERSION = 2
 HARNESS_VERSION = "5"
+# how artifacts are written (part of every artifact's key): bump it when the producer side
+# changes what it saves; cells of artifacts whose bytes did not change are kept
+SAVER_VERSION = "2"
 
 MANIFEST_NAME = "manifest.json"
 ARTIFACT_SUBDIR = "artifact"

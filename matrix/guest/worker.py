@@ -34,7 +34,9 @@ _modules = {}
 def load_fixture(path):
     """Execute the fixture's file afresh: each cell starts with the Keras registry cleared, so
     a registration at import time must run again, as in a new program."""
-    name = "tfmatrix_fixture_" + hashlib.sha256(path.encode()).hexdigest()[:12]
+    # named after the file, not its folder: a Keras file records its classes' module, and
+    # what is saved must not depend on where the project is checked out
+    name = "tfmatrix_fixture_" + os.path.splitext(os.path.basename(path))[0]
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # Keras may look a registered class's module up by name

@@ -15,7 +15,7 @@ def load(tf, path, inputs, case):
     code = case.fixture()
     model = code.build()
     call(tf, model, case.call_style, first_rows(inputs), keras_model=True)  # create variables
-    perturb(model)  # a restore that restores nothing must not pass
+    perturb(model)  # a restore that restores nothing must not pass (Keras 3 dtypes included)
     model.load_weights(path)
     case.returned = type(model).__name__
     return call(tf, model, case.call_style, inputs, keras_model=True)

@@ -2,7 +2,7 @@
 SavedModel it cannot load as a model."""
 
 from matrix.guest.arrays import flatten_outputs
-from matrix.guest.calling import SERVING_KEY, constant, match_inputs
+from matrix.guest.calling import SERVING_KEY, constant, match_inputs, signature_input_names
 from matrix.guest.tfcompat import tf2
 
 NAME = "keras.layers.TFSMLayer"
@@ -19,8 +19,7 @@ def load(tf, path, inputs, case):
     case.returned = type(layer).__name__
     # the endpoint's own input names decide how it is fed, as for the signature loaders
     fn = tf2(tf).saved_model.load(path).signatures[SERVING_KEY]
-    names = sorted(fn.structured_input_signature[1])
-    feed = match_inputs(names, inputs)
+    feed = match_inputs(signature_input_names(fn), inputs)
     if len(feed) == 1:
         result = layer(constant(tf, list(feed.values())[0]))
     else:

@@ -15,4 +15,6 @@ ORDER = 10
 def load(tf, path, inputs, case):
     loaded = tf2(tf).saved_model.load(path)
     case.returned = type(loaded).__name__
+    # fed by the signature's keyword names (calling.signature_input_names: TF 1.15-2.3 restore
+    # a TF1 graph's signatures without a structured input signature)
     return call_signature(tf, serving_signature(loaded.signatures), inputs)
