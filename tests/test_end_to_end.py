@@ -505,3 +505,23 @@ def test_harness_rules_catch_untracked_files_and_frozen_batch_sizes(releases, ca
     assert got["reads_scratch_file"]["error_detail"] == "value.txt"
     assert got["traced_once"]["status"] == "ERROR"
     assert got["traced_once"]["error_category"] == "no_matching_function"
+
+
+@pytest.mark.parametrize("minor", VERSIONS)
+def test_weights_are_overwritten_before_a_restore(catalog, home, minor):
+    """A restore that restores nothing must not pass on the weights build() set: the loaders
+    overwrite every float variable first, in Keras 2 (tf.DType) and Keras 3 (dtype strings)."""
+    env = ensure_env(catalog.select([minor])[0], catalog, home)
+    script = (
+        "import numpy as np\n"
+        "from matrix.guest.envinfo import import_tensorflow\n"
+        "from matrix.guest.calling import perturb\n"
+        "from matrix.guest.worker import load_fixture\n"
+        f"m = load_fixture({str(PROJECT_ROOT / 'fixtures' / 'keras_sequential.py')!r}).build()\n"
+        "before = [w.copy() for w in m.get_weights()]\n"
+        "perturb(m)\n"
+        "print(all(not np.allclose(a, b) for a, b in zip(before, m.get_weights())))\n"
+    )
+    out = subprocess.run([str(env.python), "-c", script], env=env.process_env(),
+                         capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert out.stdout.strip().splitlines()[-1:] == ["True"], out.stderr[-2000:]
