@@ -4,7 +4,7 @@ import os
 
 NAME = "fault.abort"
 DOC = "os.abort()"
-CONTAINERS = ("savedmodel", "keras_file", "h5_weights", "checkpoint")
+CONTAINERS = ("savedmodel",)
 KINDS = ("keras", "module", "graph", "object")
 REQUIRES = ()
 KERAS = None

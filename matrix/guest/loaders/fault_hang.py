@@ -4,7 +4,7 @@ import time
 
 NAME = "fault.hang"
 DOC = "sleeps forever"
-CONTAINERS = ("savedmodel", "keras_file", "h5_weights", "checkpoint")
+CONTAINERS = ("savedmodel",)
 KINDS = ("keras", "module", "graph", "object")
 REQUIRES = ()
 KERAS = None

@@ -2,7 +2,7 @@
 
 NAME = "fault.raise"
 DOC = "raises"
-CONTAINERS = ("savedmodel", "keras_file", "h5_weights", "checkpoint")
+CONTAINERS = ("savedmodel",)
 KINDS = ("keras", "module", "graph", "object")
 REQUIRES = ()
 KERAS = None

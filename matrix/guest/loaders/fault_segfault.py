@@ -4,7 +4,7 @@ import ctypes
 
 NAME = "fault.segfault"
 DOC = "reads address 0"
-CONTAINERS = ("savedmodel", "keras_file", "h5_weights", "checkpoint")
+CONTAINERS = ("savedmodel",)
 KINDS = ("keras", "module", "graph", "object")
 REQUIRES = ()
 KERAS = None
