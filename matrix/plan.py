@@ -113,13 +113,14 @@ def plan_cells(
                 continue
             key = cell_key(m, consumer_env_id, spec)
             load_key = sha(_load_parts(m, consumer_env_id, spec))
-            cells.append(
-                CellPlan(key, load_key, art, spec, decided_outcome(m, spec, consumer_facts))
-            )
+            outcome = decided_outcome(m, spec, consumer_facts, fixture)
+            cells.append(CellPlan(key, load_key, art, spec, outcome))
     return cells
 
 
-def decided_outcome(manifest: Mapping, loader: LoaderSpec, facts: Facts) -> dict | None:
+def decided_outcome(
+    manifest: Mapping, loader: LoaderSpec, facts: Facts, fixture: Fixture | None = None
+) -> dict | None:
     """The outcome of a cell that needs no load, or None."""
     if manifest.get("status") == Status.NOT_APPLICABLE:
         return {"status": Status.NOT_APPLICABLE.value, "message": manifest.get("message")}
@@ -127,6 +128,12 @@ def decided_outcome(manifest: Mapping, loader: LoaderSpec, facts: Facts) -> dict
     if missing:
         return {"status": Status.NOT_APPLICABLE.value,
                 "message": f"{loader.name} does not exist here: it {missing}"}  # fmt: skip
+    if loader.imports_fixture and fixture is not None:
+        missing = unmet(fixture.requires, facts)
+        if missing:  # the user's code itself cannot run in this version
+            return {"status": Status.NOT_APPLICABLE.value,
+                    "message": f"{loader.name} rebuilds {fixture.name} from its code, which "
+                    f"{missing}"}  # fmt: skip
     if manifest.get("status") != Status.OK:
         return {
             "status": Status.SAVE_FAILED.value,

@@ -43,6 +43,7 @@ class LoaderSpec:
     order: int
     sha256: str  # of the module: editing a loader recomputes only its cells
     fault: bool = False
+    imports_fixture: bool = False  # rebuilds the model from the fixture's code
 
     def reads(self, fmt: FormatSpec, kind: str) -> bool:
         """Does a user point this loader at such an artifact at all (whatever the versions)?"""
@@ -77,7 +78,7 @@ def _all_loaders() -> dict[str, LoaderSpec]:
         found.append(LoaderSpec(
             v["NAME"], path.stem, v["DOC"], tuple(v["CONTAINERS"]), tuple(v["KINDS"]),
             tuple(v["REQUIRES"]), v.get("FIXTURE_NEEDS"), v["KERAS"], v["ORDER"],
-            _sha(source), bool(v.get("FAULT", False)),
+            _sha(source), bool(v.get("FAULT", False)), bool(v.get("IMPORTS_FIXTURE", False)),
         ))  # fmt: skip
     names = [spec.name for spec in found]
     if len(set(names)) != len(names):

@@ -129,3 +129,14 @@ def test_an_unknown_format_in_a_fixture_is_an_error(tmp_path):
     bad.write_text('"""Bad."""\nKIND = "keras"\nFORMATS = ("onnx",)\n')
     with pytest.raises(ValueError, match="unknown formats"):
         read_fixture(bad)
+
+
+def test_loaders_that_run_the_fixtures_code_need_what_the_fixture_needs():
+    new = fixture(requires=("tensorflow>=2.6",), formats=("keras_weights",))
+    art = [manifest(fmt="keras_weights")]
+    old = {c.loader.name: c.outcome for c in cells_of(OLD, art, (new,))}
+    assert old["keras.load_weights"]["status"] == "NOT_APPLICABLE"
+    assert "tensorflow>=2.6" in old["keras.load_weights"]["message"]
+    assert {c.loader.name: c.outcome for c in cells_of(KERAS2, art, (new,))} == {
+        "keras.load_weights": None
+    }

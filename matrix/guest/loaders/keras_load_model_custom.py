@@ -11,6 +11,8 @@ CONTAINERS = ("savedmodel", "keras_file")
 KINDS = ("keras",)
 REQUIRES = ()
 FIXTURE_NEEDS = "CUSTOM_OBJECTS"
+# runs the fixture's code here: where the fixture cannot be built (its REQUIRES), n/a
+IMPORTS_FIXTURE = True
 KERAS = "tf.keras"
 ORDER = 50
 

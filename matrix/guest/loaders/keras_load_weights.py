@@ -7,6 +7,8 @@ DOC = "model = build() (the user's code); model.load_weights(path)"
 CONTAINERS = ("h5_weights", "checkpoint")
 KINDS = ("keras",)
 REQUIRES = ()
+# runs the fixture's code here: where the fixture cannot be built (its REQUIRES), n/a
+IMPORTS_FIXTURE = True
 KERAS = "tf.keras"
 ORDER = 80
 

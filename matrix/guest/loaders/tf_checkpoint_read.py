@@ -11,6 +11,8 @@ DOC = (
 CONTAINERS = ("checkpoint",)
 KINDS = ("keras", "module")
 REQUIRES = ()
+# runs the fixture's code here: where the fixture cannot be built (its REQUIRES), n/a
+IMPORTS_FIXTURE = True
 KERAS = "tf.keras"
 ORDER = 90
 
