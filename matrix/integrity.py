@@ -4,23 +4,10 @@ truncated file is never recorded as an incompatibility between two versions."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 
-from matrix.guest.protocol import ARTIFACT_SUBDIR
-
-
-def file_hashes(root: Path) -> dict[str, str]:
-    found = {}
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        h = hashlib.sha256()
-        with open(path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                h.update(block)
-        found[path.relative_to(root).as_posix()] = h.hexdigest()
-    return found
-
+from matrix.guest.protocol import ARTIFACT_SUBDIR, file_hashes
 
 # (artifact dir, its files' sizes and mtimes) -> their hashes: each artifact is read once per
 # process, however many consumers a run checks it for

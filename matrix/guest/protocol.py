@@ -9,6 +9,7 @@ Messages are dataclasses; on the wire they are JSON lines of `asdict(...)` with 
 (tasks: "op"). Unknown fields are ignored by `from_dict`, so either side may add optional ones.
 """
 
+import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass, field, fields
@@ -146,8 +147,6 @@ JUDGED = ("entry", "kind", "call", "inputs", "outputs", "status", "tolerance")
 def seal_manifest(manifest, files_sha):
     """Add the content hash: what a consumer's result depends on, the files *and* the
     reference data they are judged against (a changed `inputs()` must not reuse results)."""
-    import hashlib
-
     judged = dict((k, manifest.get(k)) for k in JUDGED)
     judged["files"] = files_sha
     if manifest.get("status") != Status.OK:  # a failure is identified by what went wrong
@@ -158,9 +157,22 @@ def seal_manifest(manifest, files_sha):
 
 def files_digest(files):
     """One hash over a manifest's {relative path: sha256}."""
-    import hashlib
-
     return hashlib.sha256(dumps(files).encode()).hexdigest()
+
+
+def file_hashes(root):
+    """{relative path: sha256} of every file under `root`: what a manifest records (the
+    producer) and what an artifact is checked against before it is used (the host)."""
+    files = {}
+    for dirpath, _, names in os.walk(str(root)):
+        for name in names:
+            full = os.path.join(dirpath, name)
+            h = hashlib.sha256()
+            with open(full, "rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    h.update(block)
+            files[os.path.relpath(full, str(root)).replace(os.sep, "/")] = h.hexdigest()
+    return files
 
 
 # ------------------------------------------------------------------------------ JSON

@@ -8,7 +8,6 @@ the environment's versions and the TensorFlow import time.
 """
 
 import faulthandler
-import hashlib
 import importlib
 import importlib.util
 import os
@@ -56,20 +55,6 @@ def guest_module(package, name):
     if key not in _modules:
         _modules[key] = importlib.import_module("matrix.guest.%s.%s" % (package, name))
     return _modules[key]
-
-
-def hash_tree(root):
-    """{relative path: sha256} of every file under root, and one hash over all of them."""
-    files = {}
-    for dirpath, _, names in os.walk(root):
-        for name in names:
-            full = os.path.join(dirpath, name)
-            h = hashlib.sha256()
-            with open(full, "rb") as f:
-                for block in iter(lambda: f.read(1 << 20), b""):
-                    h.update(block)
-            files[os.path.relpath(full, root).replace(os.sep, "/")] = h.hexdigest()
-    return files, protocol.files_digest(files)
 
 
 def error_info(exc, places=()):
@@ -142,8 +127,8 @@ def produce(tf, info, task):
         forget_fixtures()
         reset_state(tf)
     manifest["save_seconds"] = round(time.perf_counter() - start, 4)
-    manifest["files"], files_sha = hash_tree(art_dir)
-    protocol.seal_manifest(manifest, files_sha)
+    manifest["files"] = protocol.file_hashes(art_dir)
+    protocol.seal_manifest(manifest, protocol.files_digest(manifest["files"]))
     protocol.write_json_atomic(os.path.join(staging, protocol.MANIFEST_NAME), manifest)
     replace_dir(staging, out_dir)
     return ProduceAnswer(id=task["id"], status=manifest["status"],
