@@ -21,29 +21,11 @@ import pandas as pd
 
 from matrix.cli import fail
 from matrix.guest.classify import classify_detail
+from matrix.guest.protocol import LOADED
 from matrix.home import PROJECT_ROOT
+from matrix.spans import minor_key, ranges
 
 DATA = PROJECT_ROOT / "reports" / "results.csv.gz"
-TRIED = ("PASS", "MISMATCH", "ERROR", "CRASH", "TIMEOUT")
-
-
-def version_key(v: str) -> tuple:
-    return (999,) if v == "nightly" else tuple(int(x) for x in v.split("."))
-
-
-def ranges(versions, order) -> str:
-    """'1.15–2.9, 2.12' over the versions of `order` (neighbours join into a range)."""
-    wanted = set(versions)
-    runs: list[list[str]] = []
-    last = -2
-    for i, v in enumerate(order):
-        if v in wanted:
-            if i == last + 1:
-                runs[-1].append(v)
-            else:
-                runs.append([v])
-            last = i
-    return ", ".join(r[0] if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs) or "none"
 
 
 def load(path: Path) -> pd.DataFrame:
@@ -54,7 +36,7 @@ def load(path: Path) -> pd.DataFrame:
 
 def _check(df: pd.DataFrame, column: str, value: str | None, what: str) -> None:
     if value is not None and value not in set(df[column]):
-        known = sorted(set(df[column]), key=version_key if what == "version" else str)
+        known = sorted(set(df[column]), key=minor_key if what == "version" else str)
         fail(f"query: error: unknown {what} {value!r} (known: {', '.join(known)})")
 
 
@@ -69,16 +51,30 @@ def _filter(df, args, by_version: tuple[str, str]) -> pd.DataFrame:
 
 
 def loads(df: pd.DataFrame, args) -> list[str]:
-    order = sorted(set(df["consumer"]), key=version_key)
-    sub = _filter(df, args, ("producer", args.saved_by))
-    out = [f"What TensorFlow {args.saved_by} saved, loaded by each version:"]
-    for (fmt, loader), g in sub.groupby(["format", "loader"]):
-        tried = g[g["status"].isin(TRIED)]
+    title = f"What TensorFlow {args.saved_by} saved, loaded by each version:"
+    return _by_format_and_loader(df, args, ("producer", args.saved_by), "consumer", title,
+                                 "every fixture loads in")  # fmt: skip
+
+
+def producers(df: pd.DataFrame, args) -> list[str]:
+    title = f"What TensorFlow {args.loaded_by} loads, by who saved it and how:"
+    return _by_format_and_loader(df, args, ("consumer", args.loaded_by), "producer", title,
+                                 "every fixture from")  # fmt: skip
+
+
+def _by_format_and_loader(df, args, fixed: tuple[str, str], other: str, title: str,
+                          every: str) -> list[str]:  # fmt: skip
+    """One line per (format, loader): the versions on the `other` side where every fixture
+    passed, those where some did, and the most common failure."""
+    order = sorted(set(df[other]), key=minor_key)
+    out = [title]
+    for (fmt, loader), g in _filter(df, args, fixed).groupby(["format", "loader"]):
+        tried = g[g["status"].isin(LOADED)]
         if tried.empty:
             continue
-        ok = set(tried[tried["status"] == "PASS"]["consumer"])
-        full = {c for c, cg in tried.groupby("consumer") if (cg["status"] == "PASS").all()}
-        line = f"  {fmt} via {loader}: every fixture loads in {ranges(full, order)}"
+        ok = set(tried[tried["status"] == "PASS"][other])
+        full = {v for v, vg in tried.groupby(other) if (vg["status"] == "PASS").all()}
+        line = f"  {fmt} via {loader}: {every} {ranges(full, order) or 'none'}"
         if ok - full:
             line += f"; some fixtures in {ranges(ok - full, order)}"
         fails = tried[tried["status"] != "PASS"]
@@ -89,22 +85,9 @@ def loads(df: pd.DataFrame, args) -> list[str]:
     return out if len(out) > 1 else out + ["  nothing was attempted for that selection"]
 
 
-def producers(df: pd.DataFrame, args) -> list[str]:
-    order = sorted(set(df["producer"]), key=version_key)
-    sub = _filter(df, args, ("consumer", args.loaded_by))
-    out = [f"What TensorFlow {args.loaded_by} loads, by who saved it and how:"]
-    for (fmt, loader), g in sub.groupby(["format", "loader"]):
-        tried = g[g["status"].isin(TRIED)]
-        if tried.empty:
-            continue
-        full = {p for p, pg in tried.groupby("producer") if (pg["status"] == "PASS").all()}
-        out.append(f"  {fmt} via {loader}: every fixture from {ranges(full, order)}")
-    return out if len(out) > 1 else out + ["  nothing was attempted for that selection"]
-
-
 def error(df: pd.DataFrame, args) -> list[str]:
     category, detail = classify_detail(args.type or "", args.message)
-    order = sorted(set(df["producer"]) | set(df["consumer"]), key=version_key)
+    order = sorted(set(df["producer"]) | set(df["consumer"]), key=minor_key)
     where = df[df["error_category"] == category]
     out = [f"category: {category}" + (f" ({detail})" if detail else "")]
     if category == "other":

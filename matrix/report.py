@@ -21,10 +21,12 @@ from matrix import freshness, registry
 from matrix.catalog import load_catalog
 from matrix.engine import env_record_path, read_results
 from matrix.fixtures import load_fixtures
+from matrix.guest.protocol import ATTEMPTED, LOADED
 from matrix.home import PROJECT_ROOT, Home, default_home
 from matrix.merge import missing_consumers
+from matrix.spans import minor_key as _version_key
+from matrix.spans import ranges as _ranges
 
-ATTEMPTED = ("PASS", "MISMATCH", "ERROR", "CRASH", "TIMEOUT", "SAVE_FAILED")
 CELL_KEYS = ["producer", "consumer", "fixture", "format", "loader"]
 COLUMNS = [
     "producer", "producer_tf", "producer_keras", "consumer", "consumer_tf", "consumer_keras",
@@ -54,10 +56,6 @@ def catalog_data() -> dict:
         "loaders": {k: {"doc": v.doc, "reads": list(v.containers), "requires": list(v.requires)}
                     for k, v in registry.loaders().items()},
     }  # fmt: skip
-
-
-def _version_key(minor: str) -> tuple:
-    return (999,) if minor == "nightly" else tuple(int(x) for x in minor.split("."))
 
 
 def load_frame(home: Home, versions: list[str]) -> pd.DataFrame:
@@ -159,20 +157,6 @@ def _shown(df: pd.DataFrame, versions: list[str], also=()) -> list[str]:
     """The selected versions that have results (or are in `also`), in catalog order."""
     seen = set(df["producer"]) | set(df["consumer"])
     return [v for v in versions if v in seen or v in also]
-
-
-def _ranges(minors: set[str], versions: list[str]) -> str:
-    """'1.15–2.9, 2.12' for the selected versions present in `minors` (runs of neighbours)."""
-    runs: list[list[str]] = []
-    previous = None
-    for i, v in enumerate(versions):
-        if v in minors:
-            if previous is not None and previous == i - 1:
-                runs[-1].append(v)
-            else:
-                runs.append([v])
-            previous = i
-    return ", ".join(r[0] if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
 
 
 def boundaries(df: pd.DataFrame, versions: list[str]) -> pd.DataFrame:
@@ -283,7 +267,7 @@ def claim_findings(df: pd.DataFrame, fixture: str, versions: list[str]) -> list[
             line += (f"; failed in {_ranges(set(failed['producer']), versions)} "
                      f"(`{ex.error_category}`: {_quote(ex.message)})")  # fmt: skip
         lines.append(line)
-    tried = sub[sub["status"].isin(("PASS", "MISMATCH", "ERROR", "CRASH", "TIMEOUT"))]
+    tried = sub[sub["status"].isin(LOADED)]
     for loader, group in tried.groupby("loader", sort=False):
         ok = int((group["status"] == "PASS").sum())
         line = f"loading with `{loader}`: {ok} of {len(group)} loads passed"

@@ -44,8 +44,10 @@ class Status(str, Enum):
         return self.value
 
 
-# the statuses of a cell that count as an attempt in the report
-ATTEMPTED = ("PASS", "MISMATCH", "ERROR", "CRASH", "TIMEOUT", "SAVE_FAILED")
+# the statuses of a cell where a load was tried, and those that count as an attempt in the
+# report (a failed save counts against every loader that would have applied)
+LOADED = ("PASS", "MISMATCH", "ERROR", "CRASH", "TIMEOUT")
+ATTEMPTED = LOADED + ("SAVE_FAILED",)
 CELL_STATUSES = ATTEMPTED + ("NOT_APPLICABLE",)
 
 

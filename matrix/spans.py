@@ -1,0 +1,26 @@
+"""Version order and version ranges, as the report, the findings and `query` print them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+def minor_key(minor: str) -> tuple:
+    """Sort key of an environment name: 1.15 < 2.9 < 2.10 < nightly."""
+    return (999,) if minor == "nightly" else tuple(int(x) for x in minor.split("."))
+
+
+def ranges(found: Iterable[str], order: list[str]) -> str:
+    """'1.15–2.9, 2.12': the versions of `order` that are in `found`, neighbours joined into a
+    range ('' when none is)."""
+    wanted = set(found)
+    runs: list[list[str]] = []
+    last = -2
+    for i, v in enumerate(order):
+        if v in wanted:
+            if i == last + 1:
+                runs[-1].append(v)
+            else:
+                runs.append([v])
+            last = i
+    return ", ".join(r[0] if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
