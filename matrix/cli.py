@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from matrix.catalog import Catalog, TFRelease, UnknownVersion
 
@@ -16,7 +17,7 @@ class _OneLineParser(argparse.ArgumentParser):
         fail(f"{self.prog}: error: {message} (see {self.prog} --help)")
 
 
-def fail(message: str):
+def fail(message: str) -> NoReturn:
     print(message, file=sys.stderr)
     raise SystemExit(2)
 
@@ -74,4 +75,3 @@ def select(catalog: Catalog, names: Sequence[str]) -> list[TFRelease]:
         return catalog.select(names)
     except UnknownVersion as exc:
         fail(f"nox: error: {exc}")
-        raise  # unreachable: fail() exits

@@ -162,21 +162,21 @@ def produce(
             task = ProduceTask(
                 id=len(tasks), fixture=plan.fixture.name, fixture_path=str(plan.fixture.path),
                 format=plan.format.name, format_module=plan.format.name, out_dir=str(out),
-                produce_key=plan.produce_key, producer=producer,
+                produce_key=plan.produce_key, kind=plan.fixture.kind, producer=producer,
             )  # fmt: skip
             if plan.not_applicable:  # decided here: no worker needed
-                _write_host_manifest(task, plan.fixture.kind, env, protocol.Status.NOT_APPLICABLE,
+                _write_host_manifest(asdict(task), env, protocol.Status.NOT_APPLICABLE,
                                      {"message": plan.not_applicable})  # fmt: skip
                 summary.computed += 1
                 continue
-            tasks.append(asdict(task) | {"kind": plan.fixture.kind})
+            tasks.append(asdict(task))
         if not tasks:
             return summary
         progress = Progress(summary.name, len(tasks), log)
 
         def on_result(task: dict, answer: dict) -> None:
             if answer["status"] in ("CRASH", "TIMEOUT"):
-                _write_host_manifest(task, task["kind"], env, protocol.Status.SAVE_FAILED, {
+                _write_host_manifest(task, env, protocol.Status.SAVE_FAILED, {
                     "error_category": answer["error_category"], "message": answer["message"],
                     "timeout_seconds": timeout,
                 })  # fmt: skip
@@ -202,19 +202,16 @@ def _supervise(summary, step, env, tasks, on_result, timeout, home, log) -> None
     summary.peak_rss_kb = stats.peak_rss_kb
 
 
-def _write_host_manifest(
-    task: ProduceTask | dict, kind: str, env: Environment, status: protocol.Status, why: dict
-) -> None:
+def _write_host_manifest(task: dict, env: Environment, status: protocol.Status, why: dict) -> None:
     """The manifest of an artifact the worker did not write: a format that does not exist in
     this version (NOT_APPLICABLE), or a save that crashed or hung (SAVE_FAILED)."""
-    task = asdict(task) if isinstance(task, ProduceTask) else task
     out = Path(task["out_dir"])
     shutil.rmtree(out / protocol.ARTIFACT_SUBDIR, ignore_errors=True)
     for staging in out.parent.glob(out.name + ".new-*"):  # what a dead worker left
         shutil.rmtree(staging, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
     info = {k: env.info.get(k) for k in ("python", "tensorflow", "keras", "numpy")}
-    manifest = protocol.new_manifest(dict(task, kind=kind), info, status, **why)
+    manifest = protocol.new_manifest(task, info, status, **why)
     protocol.seal_manifest(manifest, protocol.files_digest({}))
     protocol.write_json_atomic(str(out / protocol.MANIFEST_NAME), manifest)
 

@@ -23,14 +23,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from matrix.catalog import load_catalog
 from matrix.home import PROJECT_ROOT, default_home
+from matrix.report import CELL_KEYS, load_frame
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:
     import tomli as tomllib
 
-CELL = ["producer", "consumer", "fixture", "format", "loader"]
+CELL = CELL_KEYS  # a cell is the same experiment when these are equal
 OUTCOME = ["status", "error_category"]
 EXPECTATIONS = PROJECT_ROOT / "expectations.toml"
 HISTORY = PROJECT_ROOT / "reports" / "history.csv"
@@ -72,7 +74,7 @@ def changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
 
     def keep(df):
         df = df[df["producer"].isin(shared) & df["consumer"].isin(shared_c)]
-        return df[CELL + OUTCOME + ["message"]].fillna({"error_category": ""})
+        return df[CELL + OUTCOME + ["message"]].fillna({"error_category": "", "message": ""})
 
     both = keep(before).merge(keep(after), on=CELL, suffixes=("_before", "_after"))
     differ = (both["status_before"] != both["status_after"]) | (
@@ -124,10 +126,8 @@ def history_line(after: pd.DataFrame, date: str) -> dict:
 
 
 def current_cells() -> pd.DataFrame:
-    from matrix.engine import read_results
-
-    df = pd.DataFrame(read_results(default_home()))
-    return df.sort_values("finished_at").drop_duplicates(CELL, keep="last")
+    """The newest result of every cell of this run, as the report reads them."""
+    return load_frame(default_home(), [r.minor for r in load_catalog().releases])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -69,6 +69,7 @@ class ProduceTask:
     format_module: str
     out_dir: str
     produce_key: str
+    kind: Optional[str] = None  # the fixture's KIND, as the host read it
     producer: Dict[str, Any] = field(default_factory=dict)  # minor, env_id
     op: str = "produce"
 
