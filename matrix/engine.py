@@ -1,8 +1,8 @@
 """The matrix engine: produce artifacts in one environment, consume them in another.
 
-Everything is cached by content:
-- an artifact by (producer env id, fixture source hash, format, harness version);
-- a cell by (artifact content hash and origin, consumer env id, loader, harness version).
+Everything is cached by content (the keys are made in `plan.py`): an artifact by its
+producer environment and the source of its fixture and format; a cell by the artifact's
+content and origin, the consumer environment and the loader's source.
 A rerun with nothing changed starts no TensorFlow process; a new TF version computes only its
 own row and column; an edited fixture recomputes only that fixture's cells.
 """

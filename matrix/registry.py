@@ -99,7 +99,3 @@ def loader(name: str) -> LoaderSpec:
         return _all_loaders()[name]
     except KeyError:
         raise KeyError(f"unknown loader {name!r} (known: {', '.join(_all_loaders())})") from None
-
-
-def active_loaders() -> list[str]:
-    return list(loaders())

@@ -172,7 +172,7 @@ def boundaries(df: pd.DataFrame, versions: list[str]) -> pd.DataFrame:
             "loaded by": _ranges(set(group["consumer"]), versions),
             "loaders": ", ".join(sorted(set(group["loader"]))),
             "example": f"{ex.producer} → {ex.consumer}, {ex.fixture}/{ex.format}, {ex.loader}",
-            "message": str(ex.message)[:160].replace("|", "\\|").replace("\n", " "),
+            "message": _one_line(ex.message),
         })  # fmt: skip
     return pd.DataFrame(rows).sort_values("cells", ascending=False) if rows else pd.DataFrame()
 
@@ -282,9 +282,13 @@ def claim_findings(df: pd.DataFrame, fixture: str, versions: list[str]) -> list[
     return [f"  - {ln}" for ln in lines]
 
 
+def _one_line(message, limit: int = 160) -> str:
+    """A message as a Markdown table or list can hold it."""
+    return str(message or "")[:limit].replace("|", "\\|").replace("\n", " ")
+
+
 def _quote(message) -> str:
-    text = str(message or "")[:160].replace("|", "\\|").replace("\n", " ")
-    return f"“{text}”"
+    return f"“{_one_line(message)}”"
 
 
 def render_claims(df: pd.DataFrame, versions: list[str]) -> list[str]:
