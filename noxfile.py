@@ -93,13 +93,14 @@ def report(session: nox.Session) -> None:
     from matrix import freshness
     from matrix.home import PROJECT_ROOT, default_home
 
-    if "--force" not in session.posargs and freshness.is_fresh(
+    args = cli.without_versions(session.posargs)  # the selection is MINORS already
+    if "--force" not in args and freshness.is_fresh(
         default_home(), MINORS, PROJECT_ROOT / "reports"
     ):
         session.log("reports/ is up to date with the stored results")
         return
     session.install(*HOST_DEPS)
-    session.run("python", "-m", "matrix.report", "--versions", *MINORS, *session.posargs)
+    session.run("python", "-m", "matrix.report", "--versions", *MINORS, *args)
 
 
 @nox.session(venv_backend="none")
@@ -170,7 +171,8 @@ def lock(session: nox.Session) -> None:
 @nox.session(venv_backend="none")
 def status(session: nox.Session) -> None:
     """Cells done / total, rate and ETA per environment and overall (e.g. beside `nox -j`)."""
-    session.run(sys.executable, "-m", "matrix.status", "--tf", *MINORS, *session.posargs)
+    args = cli.without_versions(session.posargs)
+    session.run(sys.executable, "-m", "matrix.status", "--tf", *MINORS, *args)
 
 
 @nox.session(venv_backend="none")

@@ -69,6 +69,18 @@ def versions_in(argv: Sequence[str]) -> list[str] | None:
     return picked
 
 
+def without_versions(argv: Sequence[str]) -> list[str]:
+    """The command line less its `--tf …` (read once, by the noxfile, for every session)."""
+    argv = list(argv)
+    if "--tf" not in argv:
+        return argv
+    start = argv.index("--tf")
+    end = start + 1
+    while end < len(argv) and not argv[end].startswith("-"):
+        end += 1
+    return argv[:start] + argv[end:]
+
+
 def select(catalog: Catalog, names: Sequence[str]) -> list[TFRelease]:
     """The releases named, or one line and exit 2."""
     try:

@@ -42,3 +42,15 @@ def test_the_per_version_sessions_are_listed():
     out = nox("-l", "--json", "-s", "produce", "consume", "--", "--tf", "2.15", "2.16")
     assert out.returncode == 0, out
     assert "produce(tf='2.15')" in out.stdout and "consume(tf='2.16')" in out.stdout
+
+
+def test_the_version_selection_reaches_every_session_but_is_not_passed_on():
+    from matrix import cli
+
+    assert cli.without_versions(["--tf", "2.15", "2.16", "--force"]) == ["--force"]
+    assert cli.without_versions(["--force"]) == ["--force"]
+    out = nox("-s", "report", "--", "--tf", "2.15", "2.16", "--bogus")
+    assert (
+        "unrecognized arguments: --bogus" in out.stderr
+        and "--tf" not in out.stderr.split("unrecognized arguments")[-1]
+    )
