@@ -91,13 +91,12 @@ def consume(session: nox.Session, tf: str) -> None:
 def report(session: nox.Session) -> None:
     """Write reports/ from the stored results of the selected versions (if they changed)."""
     from matrix import freshness
-    from matrix.home import PROJECT_ROOT, default_home
+    from matrix.home import default_home
 
     args = cli.without_versions(session.posargs)  # the selection is MINORS already
-    if "--force" not in args and freshness.is_fresh(
-        default_home(), MINORS, PROJECT_ROOT / "reports"
-    ):
-        session.log("reports/ is up to date with the stored results")
+    out = freshness.out_dir_for(MINORS, [r.minor for r in CATALOG.select(None)], default_home())
+    if "--force" not in args and freshness.is_fresh(default_home(), MINORS, out):
+        session.log(f"{out} is up to date with the stored results")
         return
     session.install(*HOST_DEPS)
     session.run("python", "-m", "matrix.report", "--versions", *MINORS, *args)

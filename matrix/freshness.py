@@ -13,11 +13,22 @@ from pathlib import Path
 
 from matrix.home import PROJECT_ROOT, Home
 
-OUTPUTS = ("compatibility.md", "compatibility.html", "compatibility.png", "results.csv.gz",
-           "results.json")  # fmt: skip
-REPORT_CODE = (Path(__file__).with_name("report.py"), Path(__file__))
+OUTPUTS = ("index.html", "compatibility.md", "findings.md", "compatibility.png", "heatmaps.png",
+           "results.csv.gz", "results.json", "compat.json")  # fmt: skip
+_HERE = Path(__file__).parent
+REPORT_CODE = (*(_HERE / f"{m}.py" for m in ("report", "freshness", "findings", "page",
+                                              "pictures", "compat")),
+               _HERE / "templates" / "index.html.j2")  # fmt: skip
 # what the report describes: fixtures, formats and loaders (their claims and docs)
 DECLARED = ("fixtures/*.py", "matrix/guest/formats/*.py", "matrix/guest/loaders/*.py")
+
+
+def out_dir_for(versions: list[str], published: list[str], home: Home) -> Path:
+    """reports/ for the published version set (`published`); a run on a subset writes beside
+    its store (.matrix/report/), so that it never overwrites the full report."""
+    if set(versions) == set(published):
+        return PROJECT_ROOT / "reports"
+    return home.root / "report"
 
 
 def _git(*args: str) -> str:
@@ -28,8 +39,10 @@ def _git(*args: str) -> str:
 def tool_commit() -> str:
     """The last commit of the tool's code (commits of reports/ alone do not count, or
     committing a report would make it stale); '(dirty)' when tracked code differs from it."""
-    dirty = _git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!reports")
-    commit = _git("log", "-1", "--format=%h", "--", ".", ":!reports")
+    dirty = _git(
+        "status", "--porcelain", "--untracked-files=no", "--", ".", ":!reports", ":!README.md"
+    )
+    commit = _git("log", "-1", "--format=%h", "--", ".", ":!reports", ":!README.md")
     return commit + (" (dirty)" if dirty else "")
 
 

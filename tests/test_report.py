@@ -2,7 +2,7 @@ import json
 
 import pandas as pd
 
-from matrix import report
+from matrix import freshness, report
 from matrix.home import Home
 
 VERSIONS = ["2.9", "2.10", "2.12"]
@@ -72,13 +72,7 @@ def test_write_report_produces_every_output(tmp_path):
     write_results(home, sample())
     out = tmp_path / "reports"
     report.write_report(home, VERSIONS, out)
-    for name in (
-        "compatibility.md",
-        "compatibility.html",
-        "compatibility.png",
-        "results.csv.gz",
-        "results.json",
-    ):
+    for name in freshness.OUTPUTS:
         assert (out / name).stat().st_size > 0, name
     md = (out / "compatibility.md").read_text()
     assert "| 2.10 " in md  # versions stay strings: 2.10 is not 2.1
@@ -98,7 +92,8 @@ def test_the_same_cells_give_the_same_bytes(tmp_path):
     report.write_report(home, VERSIONS, first)
     write_results(home, list(reversed(sample())))  # stored in another order
     report.write_report(home, VERSIONS, second, force=True)
-    for name in ("results.csv.gz", "results.json", "compatibility.md"):
+    for name in ("results.csv.gz", "results.json", "compat.json", "compatibility.md",
+                 "findings.md", "index.html"):  # fmt: skip
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
@@ -119,3 +114,31 @@ def test_a_version_that_could_not_be_installed_shows_why_in_its_row_and_column()
     assert set(table.loc["2.11"]) == {"INSTALL_FAILED"}
     assert set(table["2.11"]) == {"INSTALL_FAILED"}
     assert table.loc["2.12", "2.9"] == "1/3 missing_op"
+
+
+def test_a_subset_of_versions_never_writes_the_published_report(tmp_path):
+    home = Home(tmp_path / "home")
+    published = report.published_versions()
+    assert freshness.out_dir_for(published, published, home) == report.PROJECT_ROOT / "reports"
+    assert freshness.out_dir_for(["2.15", "2.16"], published, home) == home.root / "report"
+
+
+def test_the_readme_findings_section_is_replaced_between_its_markers(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{report.FINDINGS_START}\nold\n{report.FINDINGS_END}\nrest\n")
+    assert report.update_readme("- new finding\n", readme)
+    assert readme.read_text() == (
+        f"intro\n{report.FINDINGS_START}\n- new finding\n{report.FINDINGS_END}\nrest\n"
+    )
+    readme.write_text("no markers\n")
+    assert not report.update_readme("- new finding\n", readme)
+    assert readme.read_text() == "no markers\n"
+
+
+def test_the_committed_reports_stay_within_their_size_budget():
+    reports = report.PROJECT_ROOT / "reports"
+    for name, limit in report.BUDGET.items():
+        path = reports / name
+        if path.exists():
+            assert path.stat().st_size <= limit, f"{name}: {path.stat().st_size} > {limit} bytes"
+    assert sum(p.stat().st_size for p in reports.iterdir()) <= sum(report.BUDGET.values())

@@ -1,0 +1,281 @@
+"""Findings computed from the cells, never written by hand.
+
+A finding is a boundary: the versions where what one TensorFlow saved stops loading, with the
+category, its detail and a real message at the boundary. Three shapes, from the same cells:
+
+- *older consumers*: "`saved_model` written by TF 2.12–2.21 cannot be loaded by TF ≤ 2.9
+  (with any loader)": every older consumer up to 2.9 that tried failed every fixture, and 2.10
+  loads at least one;
+- *newer consumers*: the same towards newer versions (a format a newer release dropped);
+- *the diagonal*: a loader that fails on what its own version saved does not read that format
+  there (`keras.load_model` of Keras 3 on a SavedModel directory); that is not a break between
+  versions, and such producers are left out of the first two shapes.
+
+Computed per format over every loader ("any loader"), per (format, loader), and per fixture;
+a finding a coarser level already states is not repeated. Reads only the published columns
+(`reports/results.csv.gz`), so the README's section is reproducible from the committed data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from matrix.guest.protocol import LOADED
+from matrix.spans import ranges
+
+ANY = "any loader"
+
+
+@dataclass(frozen=True)
+class Finding:
+    shape: str  # "older", "newer" or "diagonal"
+    format: str
+    loader: str  # a loader's name, or ANY
+    fixture: str | None  # None: every fixture of the format
+    producers: str  # version ranges, e.g. "2.12–2.21"
+    consumers: str  # the consumers that fail (for "diagonal": the versions themselves)
+    bound: str  # the boundary consumer: the newest (older) or oldest (newer) that fails
+    category: str
+    detail: str
+    message: str
+    example: str  # one cell at the boundary: fixture, producer → consumer, loader
+    cells: int
+
+    @property
+    def sentence(self) -> str:
+        what = f"`{self.format}`" + (f" of `{self.fixture}`" if self.fixture else "")
+        how = "with any loader" if self.loader == ANY else f"with `{self.loader}`"
+        if self.shape == "diagonal":
+            head = (
+                f"`{self.loader}` does not read {what} even in the TF that wrote it "
+                f"({self.producers})"
+            )
+        elif self.shape == "older":
+            head = (
+                f"{what} written by TF {self.producers} cannot be loaded by "
+                f"TF ≤ {self.bound} {how} (tried: {self.consumers})"
+            )
+        else:
+            head = (
+                f"{what} written by TF {self.producers} cannot be loaded by "
+                f"TF ≥ {self.bound} {how} (tried: {self.consumers})"
+            )
+        cause = f"`{self.category}`" + (f" `{self.detail}`" if self.detail else "")
+        return f"{head}: {cause}, “{one_line(self.message)}” ({self.example})"
+
+
+def one_line(message, limit: int = 160) -> str:
+    """A message as a Markdown table or list can hold it."""
+    return str(message or "")[:limit].replace("|", "\\|").replace("\n", " ")
+
+
+def _blank(series: pd.Series) -> pd.Series:
+    return series.astype(object).where(series.notna() & (series.astype(str) != ""), None)
+
+
+def tried(df: pd.DataFrame) -> pd.DataFrame:
+    """The loads that were attempted, with a `passed` flag and a `why` (category or status)."""
+    t = df[df["status"].isin(LOADED)].copy()
+    t["passed"] = t["status"] == "PASS"
+    t["why"] = _blank(t["error_category"]).fillna(t["status"].str.lower())
+    t["error_detail"] = _blank(t["error_detail"]).fillna("")
+    return t
+
+
+def _passing(t: pd.DataFrame) -> pd.DataFrame:
+    """Per (producer, consumer): how many fixtures were tried and how many loaded with at least
+    one of the loaders in `t`."""
+    per_fixture = t.groupby(["producer", "consumer", "fixture"])["passed"].any()
+    return per_fixture.groupby(["producer", "consumer"]).agg(["size", "sum"])
+
+
+def _cause(t: pd.DataFrame, producers: Iterable[str], consumer: str) -> tuple:
+    """The most common failure where the boundary consumer met these producers."""
+    at = t[t["producer"].isin(list(producers)) & (t["consumer"] == consumer) & ~t["passed"]]
+    top = at.groupby(["why", "error_detail"]).size().reset_index(name="n")
+    top = top.sort_values(["n", "why", "error_detail"], ascending=[False, True, True]).iloc[0]
+    ex = at[(at["why"] == top["why"]) & (at["error_detail"] == top["error_detail"])]
+    ex = ex.sort_values(["producer", "fixture", "loader"]).iloc[0]
+    example = (
+        f"e.g. {ex['fixture']} saved by {ex['producer']}, loaded by {consumer} with {ex['loader']}"
+    )
+    return top["why"], top["error_detail"], str(ex["message"] or ""), example
+
+
+def _runs(items: list[tuple[str, object]], order: list[str]) -> list[tuple[list[str], object]]:
+    """Neighbouring producers (in `order`) with the same value, grouped."""
+    pos = {v: i for i, v in enumerate(order)}
+    groups: list[tuple[list[str], object]] = []
+    for producer, value in items:
+        if groups and groups[-1][1] == value and pos[groups[-1][0][-1]] + 1 == pos[producer]:
+            groups[-1][0].append(producer)
+        else:
+            groups.append(([producer], value))
+    return groups
+
+
+def edges(
+    t: pd.DataFrame, order: list[str], fmt: str, loader: str, fixture: str | None = None
+) -> list[Finding]:
+    """The findings of one slice of tried cells (one format; one loader or all of them)."""
+    if t.empty:
+        return []
+    counts = _passing(t)
+    failing = counts["sum"] == 0
+    pos = {v: i for i, v in enumerate(order)}
+    producers = sorted(set(t["producer"]), key=pos.__getitem__)
+    found: list[Finding] = []
+
+    def finding(shape, group, consumers, bound) -> Finding:
+        category, detail, message, example = _cause(t, group, bound)
+        n = int(((t["producer"].isin(group)) & t["consumer"].isin(consumers) & ~t["passed"]).sum())
+        return Finding(
+            shape,
+            fmt,
+            loader,
+            fixture,
+            ranges(group, order),
+            ranges(consumers, order),
+            bound,
+            category,
+            detail,
+            message,
+            example,
+            n,
+        )
+
+    diagonal = [p for p in producers if (p, p) in failing.index and failing[(p, p)]]
+    for group, _ in _runs([(p, None) for p in diagonal], order):
+        found.append(finding("diagonal", group, group, group[0]))
+    readable = [p for p in producers if p not in diagonal and (p, p) in failing.index]
+    for shape in ("older", "newer"):
+        bounds = []
+        for p in readable:
+            others = [c for c in counts.loc[p].index if (pos[c] < pos[p]) == (shape == "older")]
+            others = sorted((c for c in others if c != p), key=pos.__getitem__)
+            if shape == "newer":
+                others.reverse()  # walk from the far end towards the producer
+            fails = []
+            for c in others:
+                if not failing[(p, c)]:
+                    break
+                fails.append(c)
+            if fails:
+                bounds.append((p, (fails[-1], tuple(sorted(fails, key=pos.__getitem__)))))
+        for group, (bound, consumers) in _runs(bounds, order):
+            found.append(finding(shape, group, list(consumers), bound))
+    return found
+
+
+def compute(df: pd.DataFrame, order: list[str]) -> dict[str, list[Finding]]:
+    """{"formats": per format over every loader, "loaders": per (format, loader) where that
+    adds something, "fixtures": per (fixture, format, loader) where that adds something}."""
+    t = tried(df)
+    out: dict[str, list[Finding]] = {"formats": [], "loaders": [], "fixtures": []}
+    said: set[tuple] = set()
+
+    def new(fs: list[Finding]) -> list[Finding]:
+        keep = [f for f in fs if _gist(f) not in said]
+        said.update(_gist(f) for f in fs)
+        return keep
+
+    for fmt, g in t.groupby("format", sort=True):
+        out["formats"] += new(edges(g, order, fmt, ANY))
+    for (fmt, loader), g in t.groupby(["format", "loader"], sort=True):
+        out["loaders"] += new(edges(g, order, fmt, loader))
+    for (fx, fmt, loader), g in t.groupby(["fixture", "format", "loader"], sort=True):
+        out["fixtures"] += new(edges(g, order, fmt, loader, fx))
+    return out
+
+
+def _gist(f: Finding) -> tuple:
+    """What makes two findings say the same: the versions and the cause, not the slice."""
+    return (f.format, f.shape, f.producers, f.consumers, f.category, f.detail)
+
+
+# -- claims: a fixture's widely repeated claim next to what was measured ----------------------
+
+
+def canonical(df: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """Rows in one order whatever order they came in (the store's or the published file's),
+    so that "the first example" is the same example."""
+    pos = {v: i for i, v in enumerate(order)}
+    return (
+        df.assign(_p=df["producer"].map(pos), _c=df["consumer"].map(pos))
+        .sort_values(["_p", "_c", "fixture", "format", "loader"], kind="stable")
+        .drop(columns=["_p", "_c"])
+    )
+
+
+def claim_lines(df: pd.DataFrame, fixture: str, order: list[str]) -> list[str]:
+    """How saving went per format, and per loader how many loads passed and why the others
+    failed, as Markdown list items."""
+    sub = canonical(df[df["fixture"] == fixture], order)
+    lines = []
+    for fmt, group in sub.drop_duplicates(["producer", "format"]).groupby("format", sort=False):
+        exists = group[group["artifact_status"] != "NOT_APPLICABLE"]
+        if exists.empty:
+            continue
+        failed = exists[exists["artifact_status"] == "SAVE_FAILED"]
+        line = (
+            f"saving as `{fmt}`: succeeded in {len(exists) - len(failed)} of {len(exists)} versions"
+        )
+        if len(failed):
+            ex = failed.iloc[0]
+            line += (
+                f"; failed in {ranges(set(failed['producer']), order)} "
+                f"(`{ex.error_category}`: “{one_line(ex.message)}”)"
+            )
+        lines.append(line)
+    for loader, group in tried(sub).groupby("loader", sort=False):
+        ok = int(group["passed"].sum())
+        line = f"loading with `{loader}`: {ok} of {len(group)} loads passed"
+        fails = group[~group["passed"]]
+        if len(fails):
+            counts = fails["why"].value_counts()
+            top = min(counts.index, key=lambda w: (-counts[w], w))
+            ex = fails[fails["why"] == top].iloc[0]
+            line += (
+                f"; most failures `{top}` ({(fails['why'] == top).sum()}), e.g. saved by "
+                f"{ex.producer} loaded by {ex.consumer}: “{one_line(ex.message)}”"
+            )
+        lines.append(line)
+    return [f"  - {ln}" for ln in lines]
+
+
+def claims(df: pd.DataFrame, order: list[str], catalog: dict[str, str]) -> list[str]:
+    """`catalog`: fixture name → its CLAIM."""
+    out = []
+    for name, claim in catalog.items():
+        if claim and name in set(df["fixture"]):
+            out += [f"- **`{name}`**: claim: *{claim}*. Measured:"]
+            out += claim_lines(df, name, order)
+    return out
+
+
+def markdown(
+    df: pd.DataFrame, order: list[str], claim_of: dict[str, str], fixtures: bool = True
+) -> str:
+    """The findings as Markdown: the README's section and reports/findings.md."""
+    found = compute(df, order)
+    span = ranges(set(df["producer"]), order)
+    out = [
+        f"Computed by `matrix/findings.py` from {len(df)} cells of TF {span}"
+        " (`reports/results.csv.gz`); each names the category, its detail and a real message "
+        "at the boundary.",
+        "",
+        "**By format, over every loader:**",
+        "",
+    ]
+    out += [f"- {f.sentence}" for f in found["formats"]] or ["- none"]
+    out += ["", "**By format and loader** (what the lines above do not already say):", ""]
+    out += [f"- {f.sentence}" for f in found["loaders"]] or ["- none"]
+    if fixtures:
+        out += ["", "**By fixture** (what the lines above do not already say):", ""]
+        out += [f"- {f.sentence}" for f in found["fixtures"]] or ["- none"]
+    out += ["", "**Claims, and what was measured:**", ""]
+    out += claims(df, order, claim_of) or ["- no fixture states a claim"]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,132 @@
+"""`reports/index.html`: one self-contained page (no network, no CDN) from the results alone.
+
+The cells travel inside the page as index-coded rows (every string once, in a table), the
+findings are rendered here from `matrix.findings`, and the template
+(`matrix/templates/index.html.j2`, Jinja2) holds the markup, the style and the script that
+draws the grids and the drill-down.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pandas as pd
+
+from matrix import findings
+from matrix.guest.protocol import ATTEMPTED
+
+TEMPLATES = Path(__file__).parent / "templates"
+# the columns of one embedded case, in order (strings are indexes into `strings`)
+CASE = [
+    "producer",
+    "consumer",
+    "fixture",
+    "format",
+    "loader",
+    "status",
+    "error_category",
+    "error_detail",
+    "message",
+    "returned",
+    "max_abs_error",
+]
+
+
+def embedded(df: pd.DataFrame, order: list[str]) -> dict[str, Any]:
+    """The attempted cells as rows of ints into one string table (NOT_APPLICABLE is left
+    out: a case that does not exist has nothing to inspect)."""
+    cells = df[df["status"].isin(ATTEMPTED)]
+    strings: dict[str, int] = {}
+
+    def code(value) -> int:
+        text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+        return strings.setdefault(text, len(strings))
+
+    code("")  # index 0 is "nothing"
+    rows = [
+        [code(v) for v in row]
+        for row in cells.reindex(columns=CASE).itertuples(index=False, name=None)
+    ]
+    return {"columns": CASE, "strings": list(strings), "rows": rows, "versions": order}
+
+
+def _markdown_inline(text: str) -> str:
+    """The findings' Markdown (`code`, **bold**, *em*) as HTML."""
+    out = html.escape(text, quote=False)
+    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
+    out = re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", out)
+    return re.sub(r"\*([^*]+)\*", r"<i>\1</i>", out)
+
+
+def render(
+    df: pd.DataFrame,
+    order: list[str],
+    envs: list[dict],
+    meta: dict,
+    catalog: dict,
+    files: list[tuple[str, str]],
+) -> str:
+    found = findings.compute(df, order)
+    claim_of = {k: v["claim"] for k, v in catalog["fixtures"].items()}
+    env_rows = [
+        {
+            k: e.get(k)
+            for k in (
+                "tf",
+                "release",
+                "package",
+                "python",
+                "status",
+                "tensorflow",
+                "keras",
+                "numpy",
+                "reason",
+            )
+        }
+        for e in envs
+    ]
+    data = {
+        "cells": embedded(df, order),
+        "envs": {
+            e["tf"]: {
+                "python": e.get("python"),
+                "tensorflow": e.get("tensorflow"),
+                "keras": e.get("keras"),
+                "status": e.get("status"),
+                "packages": e.get("packages") or {},
+            }
+            for e in envs
+        },
+        "catalog": catalog,
+    }
+    template = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True
+    ).get_template("index.html.j2")
+    return template.render(
+        meta=meta,
+        counts=df["status"].value_counts().to_dict(),
+        total=len(df),
+        versions=order,
+        findings={k: [_markdown_inline(f.sentence) for f in v] for k, v in found.items()},
+        claims=[
+            {
+                "fixture": name,
+                "claim": claim,
+                "measured": [
+                    _markdown_inline(ln.strip()[2:]) for ln in findings.claim_lines(df, name, order)
+                ],
+            }
+            for name, claim in claim_of.items()
+            if claim and name in set(df["fixture"])
+        ],
+        envs=env_rows,
+        catalog=catalog,
+        files=files,
+        # </script> inside a message must not end the script element
+        data=json.dumps(data, separators=(",", ":"), sort_keys=True).replace("</", "<\\/"),
+    )

@@ -1,0 +1,144 @@
+"""The findings generator: boundaries found from cells, never told."""
+
+import pandas as pd
+
+from matrix import findings
+
+ORDER = ["2.8", "2.9", "2.10", "2.11", "2.12", "2.13"]
+OP = "Op type not registered 'DisableCopyOnRead' in binary running on host"
+
+
+def cell(
+    producer,
+    consumer,
+    status,
+    fixture="fx",
+    fmt="saved_model",
+    loader="load",
+    category=None,
+    detail=None,
+    message=None,
+):
+    return {
+        "producer": producer,
+        "consumer": consumer,
+        "fixture": fixture,
+        "format": fmt,
+        "loader": loader,
+        "status": status,
+        "error_category": category,
+        "error_detail": detail,
+        "message": message,
+        "artifact_status": "OK",
+    }
+
+
+def new_op_matrix(loaders=("load", "session")):
+    """2.12+ write an op that consumers ≤ 2.9 lack; everything else loads."""
+    rows = []
+    for p in ORDER:
+        for c in ORDER:
+            for loader in loaders:
+                if p in ("2.12", "2.13") and c in ("2.8", "2.9"):
+                    rows.append(
+                        cell(
+                            p,
+                            c,
+                            "ERROR",
+                            loader=loader,
+                            category="missing_op",
+                            detail="DisableCopyOnRead",
+                            message=OP,
+                        )
+                    )
+                else:
+                    rows.append(cell(p, c, "PASS", loader=loader))
+    return pd.DataFrame(rows)
+
+
+def test_a_new_op_is_found_as_an_older_consumer_boundary_with_its_message():
+    found = findings.compute(new_op_matrix(), ORDER)
+    [f] = found["formats"]
+    assert (f.shape, f.producers, f.bound, f.consumers) == ("older", "2.12–2.13", "2.9", "2.8–2.9")
+    assert (f.loader, f.category, f.detail, f.cells) == (
+        findings.ANY,
+        "missing_op",
+        "DisableCopyOnRead",
+        8,
+    )
+    assert "cannot be loaded by TF ≤ 2.9 with any loader" in f.sentence
+    assert "DisableCopyOnRead" in f.sentence and OP[:40] in f.sentence
+    # the per-loader and per-fixture levels say the same thing: not repeated
+    assert found["loaders"] == [] and found["fixtures"] == []
+
+
+def test_one_loader_that_still_reads_it_means_no_any_loader_finding():
+    df = new_op_matrix()
+    df.loc[
+        (df["loader"] == "session") & (df["consumer"] == "2.8"), ["status", "error_category"]
+    ] = ["PASS", None]
+    found = findings.compute(df, ORDER)
+    assert found["formats"] == []
+    [f] = found["loaders"]
+    assert (f.loader, f.producers, f.consumers, f.bound) == ("load", "2.12–2.13", "2.8–2.9", "2.9")
+
+
+def test_a_break_towards_newer_consumers_is_found():
+    rows = [
+        cell(
+            p,
+            c,
+            "ERROR" if (p == "2.8" and c in ("2.12", "2.13")) else "PASS",
+            category="unsupported_format",
+            message="File format not supported",
+        )
+        for p in ORDER
+        for c in ORDER
+    ]
+    [f] = findings.compute(pd.DataFrame(rows), ORDER)["formats"]
+    assert (f.shape, f.producers, f.bound, f.consumers) == ("newer", "2.8", "2.12", "2.12–2.13")
+    assert "cannot be loaded by TF ≥ 2.12" in f.sentence
+
+
+def test_a_loader_that_fails_on_the_diagonal_does_not_read_the_format_and_is_no_break():
+    rows = [
+        cell(
+            p,
+            c,
+            "ERROR" if c in ("2.12", "2.13") else "PASS",
+            category="unsupported_format",
+            message="Keras 3 only supports V3 .keras files",
+        )
+        for p in ORDER
+        for c in ORDER
+    ]
+    found = findings.compute(pd.DataFrame(rows), ORDER)["formats"]
+    shapes = {(f.shape, f.producers) for f in found}
+    # 2.12 and 2.13 fail on their own artifacts: "does not read"; the older producers' artifacts
+    # failing in 2.12+ are a newer-consumer boundary
+    assert ("diagonal", "2.12–2.13") in shapes
+    assert ("newer", "2.8–2.11") in shapes
+    assert "does not read" in next(f.sentence for f in found if f.shape == "diagonal")
+
+
+def test_mismatches_count_as_failures_with_their_status_as_the_cause():
+    rows = [
+        cell(
+            p,
+            c,
+            "MISMATCH" if (p, c) == ("2.13", "2.8") else "PASS",
+            message="output 0 differs by up to 0.02",
+        )
+        for p in ORDER
+        for c in ORDER
+    ]
+    [f] = findings.compute(pd.DataFrame(rows), ORDER)["formats"]
+    assert (f.shape, f.producers, f.consumers, f.category) == ("older", "2.13", "2.8", "mismatch")
+
+
+def test_the_same_cells_in_any_order_give_the_same_text():
+    df = new_op_matrix()
+    claims = {"fx": "saving fails"}
+    assert findings.markdown(df, ORDER, claims) == findings.markdown(
+        df.sample(frac=1, random_state=1), ORDER, claims
+    )

@@ -1,0 +1,121 @@
+"""reports/index.html: self-contained, carries every attempted case, and works in a browser."""
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from matrix import page, report
+from matrix.home import Home
+from tests.test_findings import ORDER, new_op_matrix
+from tests.test_report import sample, write_results
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# the flags this machine's closed network needs (no background connections, no sandbox as root)
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def embedded_cases(html: str) -> list[dict]:
+    data = json.loads(
+        re.search(r'<script id="data" type="application/json">(.*?)</script>', html, re.S)[1]
+    )
+    cells = data["cells"]
+    return [
+        dict(zip(cells["columns"], (cells["strings"][i] for i in row), strict=True))
+        for row in cells["rows"]
+    ]
+
+
+def render(df) -> str:
+    meta = {"generated_at": "2026-01-01", "commit": "abc", "machine": "test"}
+    envs = [
+        {"tf": v, "keras": "2.12.0" if v < "2.16" else "3.0.0", "packages": {"numpy": "1.26.4"}}
+        for v in ORDER
+    ]
+    return page.render(df, ORDER, envs, meta, report.catalog_data(), report.FILES)
+
+
+def test_the_page_needs_no_network_and_carries_every_attempted_case():
+    df = new_op_matrix()
+    html = render(df)
+    assert not re.search(r'(src|href)="(https?:)?//', html)  # no CDN, nothing fetched
+    cases = embedded_cases(html)
+    assert len(cases) == len(df)
+    broken = [c for c in cases if c["status"] == "ERROR"]
+    assert {(c["producer"], c["consumer"]) for c in broken} == {
+        (p, c) for p in ("2.12", "2.13") for c in ("2.8", "2.9")
+    }
+    assert all(c["error_detail"] == "DisableCopyOnRead" for c in broken)
+    assert "cannot be loaded by TF ≤ 2.9 with any loader" in html  # the findings are on it
+
+
+def test_a_message_cannot_end_the_script_that_carries_it():
+    df = new_op_matrix()
+    df.loc[0, ["status", "message"]] = ["ERROR", "</script><b>x</b>"]
+    cases = embedded_cases(render(df))
+    assert cases[0]["message"] == "</script><b>x</b>"
+
+
+def dom(path: Path, fragment: str, tmp_path: Path) -> str:
+    """The page after its script ran, as headless Chromium serialises it."""
+    out = subprocess.run(
+        [
+            CHROMIUM,
+            *FLAGS,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            f"file://{path}#{fragment}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    return out.stdout
+
+
+@pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_chromium_draws_the_grid_the_drill_down_and_the_findings(tmp_path):
+    home = Home(tmp_path / "home")
+    write_results(home, sample())
+    out = tmp_path / "reports"
+    report.write_report(home, ["2.9", "2.10", "2.12"], out)
+    html = dom(out / "index.html", "format=saved_model&cell=2.12,2.9", tmp_path)
+    grid = re.search(r'<div id="grid">(.*?)</div>', html, re.S)[1]
+    assert grid.count("data-cell=") == 3  # the three (producer, consumer) pairs with cases
+    assert 'data-cell="2.12,2.9"' in grid and ">1/3<" in grid
+    cases = re.search(r'<table id="cases">(.*?)</table>', html, re.S)[1]
+    assert cases.count("<tr>") == 1 + 3  # header + the three attempted cases of 2.12 → 2.9
+    assert "DisableCopyOnRead" in cases and "st-PASS" in cases
+    assert 'id="findings"' in html and "<canvas" in html  # small multiples drawn
+
+
+@pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_the_published_page_opens_from_disk(tmp_path):
+    published = report.PROJECT_ROOT / "reports" / "index.html"
+    if not published.exists():
+        pytest.skip("no published page yet")
+    cases = pd.read_csv(report.PROJECT_ROOT / "reports" / "results.csv.gz", dtype=str)
+    first = cases[cases["status"] == "ERROR"].iloc[0]
+    html = dom(
+        published,
+        f"format={first['format']}&loader={first['loader']}"
+        f"&cell={first['producer']},{first['consumer']}",
+        tmp_path,
+    )
+    assert 'data-cell="' in html
+    assert re.search(r'<table id="cases">.*st-ERROR', html, re.S)
