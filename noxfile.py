@@ -6,6 +6,8 @@
     nox -s lock              re-resolve matrix/locks/*.txt from matrix/versions.toml
     nox -s bench             benchmark figures (printed, for the README)
     nox -s status            progress of a running (or finished) matrix
+    nox -s query -- --help   answers from the published data (no TensorFlow)
+    nox -s regress           what changed since the published run, and is it expected
     nox -s matrix -- --help  the options of the main job
     nox -l --json -s produce consume   the per-version sessions (what CI shards run)
 
@@ -156,6 +158,13 @@ def query(session: nox.Session) -> None:
     """Answers from the published data (reports/), no TensorFlow: `nox -s query -- --help`."""
     session.install("pandas>=2", "packaging>=23")
     session.run("python", "-m", "matrix", "query", *session.posargs)
+
+
+@nox.session
+def regress(session: nox.Session) -> None:
+    """What changed since the published run (exit 1 on a change expectations.toml does not list)."""
+    session.install(*HOST_DEPS)
+    session.run("python", "-m", "matrix.regress", *session.posargs)
 
 
 @nox.session(venv_backend="none")

@@ -57,7 +57,7 @@ def fingerprint(home: Home, versions: list[str], out_dir: Path) -> str:
     for path in sorted(home.results.glob("*.json*")):
         st = path.stat()
         h.update(f"{path.name}:{st.st_size}:{st.st_mtime_ns}".encode())
-    for name in OUTPUTS:
+    for name in (*OUTPUTS, "history.csv"):  # history.csv is an input: the trend
         path = out_dir / name
         h.update(f"{name}:{path.stat().st_mtime_ns if path.exists() else 0}".encode())
     return h.hexdigest()

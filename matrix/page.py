@@ -63,6 +63,16 @@ def _markdown_inline(text: str) -> str:
     return re.sub(r"\*([^*]+)\*", r"<i>\1</i>", out)
 
 
+def trend_points(runs: list[dict]) -> list[dict]:
+    """Per run: its date, pass share of the attempted loads, and counts, for the trend."""
+    points = []
+    for run in runs:
+        tried = sum(int(run.get(s, 0)) for s in ("PASS", "MISMATCH", "ERROR", "CRASH", "TIMEOUT"))
+        share = int(run.get("PASS", 0)) / tried if tried else 0.0
+        points.append(dict(run, share=round(share, 4)))
+    return points
+
+
 def render(
     df: pd.DataFrame,
     order: list[str],
@@ -70,6 +80,7 @@ def render(
     meta: dict,
     catalog: dict,
     files: list[tuple[str, str]],
+    trend: list[dict] | None = None,
 ) -> str:
     found = findings.compute(df, order)
     claim_of = {k: v["claim"] for k, v in catalog["fixtures"].items()}
@@ -127,6 +138,7 @@ def render(
         envs=env_rows,
         catalog=catalog,
         files=files,
+        trend=trend_points(trend or []),
         # </script> inside a message must not end the script element
         data=json.dumps(data, separators=(",", ":"), sort_keys=True).replace("</", "<\\/"),
     )

@@ -1,7 +1,7 @@
 """What changed since the published run, and is every change expected?
 
     python -m matrix.regress [--baseline reports/results.csv.gz] [--expectations FILE]
-                             [--history reports/history.csv] [--date YYYY-MM-DD]
+                             [--history FILE] [--date YYYY-MM-DD]
 
 Compares the stored results of this run (TFMATRIX_HOME) with the published cells, cell by
 cell (producer, consumer, fixture, format, loader): every cell whose status or category
@@ -26,6 +26,7 @@ import pandas as pd
 from matrix.catalog import load_catalog
 from matrix.home import PROJECT_ROOT, default_home
 from matrix.report import CELL_KEYS, load_frame
+from matrix.spans import minor_key
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -35,7 +36,8 @@ else:
 CELL = CELL_KEYS  # a cell is the same experiment when these are equal
 OUTCOME = ["status", "error_category"]
 EXPECTATIONS = PROJECT_ROOT / "expectations.toml"
-HISTORY = PROJECT_ROOT / "reports" / "history.csv"
+# the published trend; a local run appends to its own store's history instead (default)
+PUBLISHED_HISTORY = PROJECT_ROOT / "reports" / "history.csv"
 
 
 @dataclass(frozen=True)
@@ -103,13 +105,16 @@ def judge(found: pd.DataFrame, expectations: list[Expectation], today: _dt.date)
     return problems
 
 
-def history_line(after: pd.DataFrame, date: str) -> dict:
+def history_line(after: pd.DataFrame, date: str, changed: int = 0, problems: int = 0) -> dict:
+    """One line per run: what the report's trend is drawn from."""
     counts = after["status"].value_counts()
-    versions = sorted(set(after["producer"]) | set(after["consumer"]))
+    versions = sorted(set(after["producer"]) | set(after["consumer"]), key=minor_key)
     return {
         "date": date,
         "versions": " ".join(versions),
         "cells": len(after),
+        "changed": changed,
+        "problems": problems,
         **{
             s: int(counts.get(s, 0))
             for s in (
@@ -136,7 +141,11 @@ def main(argv: list[str] | None = None) -> int:
         "--baseline", type=Path, default=PROJECT_ROOT / "reports" / "results.csv.gz"
     )
     parser.add_argument("--expectations", type=Path, default=EXPECTATIONS)
-    parser.add_argument("--history", type=Path, default=HISTORY)
+    parser.add_argument(
+        "--history", type=Path, default=None,
+        help=f"where to append this run's line (default: the store's history.csv; the "
+        f"scheduled job appends to {PUBLISHED_HISTORY.relative_to(PROJECT_ROOT)})",
+    )  # fmt: skip
     parser.add_argument("--date", default=_dt.date.today().isoformat())
     args = parser.parse_args(argv)
     before = pd.read_csv(args.baseline, dtype=str, keep_default_na=False).replace("", None)
@@ -147,8 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(found)} cells changed since the published run; {len(problems)} problems")
     for line in problems:
         print(line)
-    row = pd.DataFrame([history_line(after, args.date)])
-    row.to_csv(args.history, mode="a", header=not args.history.exists(), index=False)
+    history = args.history or default_home().root / "history.csv"
+    row = pd.DataFrame([history_line(after, args.date, len(found), len(problems))])
+    row.to_csv(history, mode="a", header=not history.exists(), index=False)
     return 1 if problems else 0
 
 

@@ -310,14 +310,25 @@ def write_report(home: Home, versions: list[str], out_dir: Path, force: bool = F
     (out_dir / "compatibility.md").write_text(render_markdown(df, envs, versions, meta))
     found = findings.markdown(df, versions, _claims())
     (out_dir / "findings.md").write_text("# Findings\n\n" + found)
+    trend = history(out_dir)
     if not df.empty:
-        (out_dir / "index.html").write_text(page.render(df, versions, envs, meta, catalog, FILES))
+        html = page.render(df, versions, envs, meta, catalog, FILES, trend)
+        (out_dir / "index.html").write_text(html)
         pictures.overall(df, versions, out_dir / "compatibility.png")
         pictures.multiples(df, versions, out_dir / "heatmaps.png")
     if out_dir.resolve() == (PROJECT_ROOT / "reports").resolve():
         update_readme(findings.markdown(published, versions, _claims(), fixtures=False))
     freshness.mark_fresh(home, versions, out_dir)
     return {"cells": len(df), "out": str(out_dir)}
+
+
+def history(out_dir: Path) -> list[dict]:
+    """The runs so far (history.csv, one line per run, written by `matrix.regress`)."""
+    path = out_dir / "history.csv"
+    if not path.exists():
+        return []
+    frame = pd.read_csv(path, dtype={"date": str, "versions": str}).fillna(0)
+    return frame.to_dict("records")
 
 
 def _write_json(path: Path, data: dict, indent: int | None = None) -> None:

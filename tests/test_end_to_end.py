@@ -10,14 +10,12 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from matrix import engine, registry
-from matrix.catalog import TFRelease, load_catalog
+from matrix.catalog import TFRelease
 from matrix.envs import ensure_env
-from matrix.fixtures import load_fixtures
 from matrix.guest.protocol import CELL_STATUSES
 from matrix.home import PROJECT_ROOT, Home
 from matrix.store import read_jsonl
@@ -25,13 +23,8 @@ from matrix.supervisor import run_tasks
 
 pytestmark = pytest.mark.tf
 
-VERSIONS = ["2.15", "2.16"]
-# the end-to-end matrix uses a few fixtures; the whole catalog is the matrix's job
-FIXTURES = ["keras_sequential", "keras_functional", "module_signature", "custom_layer_unregistered"]
-
-
-def some_fixtures(names=FIXTURES):
-    return [f for f in load_fixtures() if f.name in names]
+# the real matrix of every tf test (catalog, releases, home, matrix_run: tests/conftest.py)
+from tests.conftest import FIXTURES, VERSIONS, some_fixtures  # noqa: E402
 
 
 def consume_task(i, loader, artifact_dir, fixture_path=None):
@@ -43,30 +36,6 @@ def consume_task(i, loader, artifact_dir, fixture_path=None):
         "loader_module": registry.loader(loader).module,
         "fixture_path": fixture_path,
     }
-
-
-@pytest.fixture(scope="session")
-def catalog():
-    return load_catalog()
-
-
-@pytest.fixture(scope="session")
-def releases(catalog):
-    return catalog.select(VERSIONS)
-
-
-@pytest.fixture(scope="session")
-def home(tmp_path_factory):
-    envs = os.environ.get("TFMATRIX_ENVS") or str(PROJECT_ROOT / ".matrix" / "envs")
-    return Home(tmp_path_factory.mktemp("store"), Path(envs)).ensure()
-
-
-@pytest.fixture(scope="session")
-def matrix_run(catalog, releases, home):
-    """Produce in both versions, consume in both: the small real matrix, two at a time."""
-    run = engine.run_matrix(releases, catalog, home, jobs=2, log=print, fixtures=some_fixtures())
-    assert [s.unavailable for s in run.produced + run.consumed] == [None] * 4
-    return run
 
 
 def cells(home, **where):

@@ -142,3 +142,19 @@ def test_the_committed_reports_stay_within_their_size_budget():
         if path.exists():
             assert path.stat().st_size <= limit, f"{name}: {path.stat().st_size} > {limit} bytes"
     assert sum(p.stat().st_size for p in reports.iterdir()) <= sum(report.BUDGET.values())
+
+
+def test_the_page_shows_the_trend_of_the_runs_in_history_csv(tmp_path):
+    home = Home(tmp_path / "home")
+    write_results(home, sample())
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "history.csv").write_text(
+        "date,versions,cells,changed,problems,PASS,MISMATCH,ERROR,CRASH,TIMEOUT,SAVE_FAILED,NOT_APPLICABLE\n"
+        "2026-11-16,2.9 2.12,6,0,0,1,0,3,0,0,0,2\n"
+        "2026-11-23,2.9 2.12,6,2,1,3,0,1,0,0,0,2\n"
+    )
+    report.write_report(home, VERSIONS, out)
+    html = (out / "index.html").read_text()
+    trend = html[html.index('id="trend"') :]
+    assert "<polyline" in trend and "2026-11-16" in trend and "75.0%" in trend  # 3 of 4 pass
