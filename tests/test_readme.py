@@ -19,6 +19,9 @@ pytestmark = pytest.mark.tf
 TINY = " ".join(VERSIONS)
 # the command that runs this very test: running it here would recurse
 SELF = "nox -s tests"
+# exit statuses a command documents as answers: regress exits 1 when cells changed since the
+# published run, which a two-version run of this machine may well show
+ANSWERS = {"nox -s regress": {0, 1}}
 
 
 def readme_commands() -> list[str]:
@@ -59,5 +62,6 @@ def user_env(tmp_path_factory):
 def test_a_readme_command_works(command, user_env):
     out = subprocess.run(["bash", "-c", tiny(command)], cwd=PROJECT_ROOT, env=user_env,
                          capture_output=True, text=True, timeout=1800)  # fmt: skip
-    assert out.returncode == 0, (tiny(command), out.stdout[-3000:], out.stderr[-3000:])
+    ok = ANSWERS.get(command, {0})
+    assert out.returncode in ok, (tiny(command), out.stdout[-3000:], out.stderr[-3000:])
     assert "Traceback" not in out.stderr, out.stderr[-3000:]
