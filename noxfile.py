@@ -171,9 +171,10 @@ def regress(session: nox.Session) -> None:
 def lock(session: nox.Session) -> None:
     """Re-resolve the lock file of every selected version (uv pip compile, exclude-newer)."""
     from matrix.envs import compile_lock
+    from matrix.home import default_home
 
-    for release in SELECTED:
-        session.log(f"{release.name}: {compile_lock(release, CATALOG)}")
+    for release in SELECTED:  # tf-nightly's lock goes to the store: it is never frozen
+        session.log(f"{release.name}: {compile_lock(release, CATALOG, default_home())}")
 
 
 @nox.session(venv_backend="none")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -21,9 +21,25 @@ class UnknownVersion(ValueError):
     """A version name that is not in the catalog (the message is one line, for users)."""
 
 
+MAIN_BLOCK = "main"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A set of environments whose rows and columns are crossed: every environment of a block
+    loads what every other saved, for the block's formats (None: every format)."""
+
+    name: str
+    formats: tuple[str, ...] | None = None
+    doc: str = ""
+
+
 @dataclass(frozen=True)
 class TFRelease:
-    """One catalog entry: a TensorFlow release and what it takes to install and import it."""
+    """One catalog entry: a TensorFlow release and what it takes to install and import it.
+
+    A *variant* is the same TensorFlow with other packages beside it (another Keras, an add-on
+    such as tensorflow-text): its own environment, row and column, named `2.18+keras3.6`."""
 
     version: str
     python: str
@@ -34,18 +50,26 @@ class TFRelease:
     default: bool = True
     prerelease: bool = False
     notes: str = ""
+    variant: str = ""  # "" for the TensorFlow itself, e.g. "keras3.6" or "text"
+    blocks: tuple[str, ...] = (MAIN_BLOCK,)
+    evidence: str = ""  # what installing it showed (variants: why it is in the catalog)
 
     @property
     def is_nightly(self) -> bool:
         return self.version == "nightly"
 
     @property
-    def minor(self) -> str:
-        """`2.12` for 2.12.1: the name users select and the report shows."""
+    def base_minor(self) -> str:
+        """`2.12` for 2.12.1 (and for its variants)."""
         if self.is_nightly:
             return "nightly"
         v = Version(self.version)
         return f"{v.major}.{v.minor}"
+
+    @property
+    def minor(self) -> str:
+        """The name users select and the report shows: `2.12`, or `2.18+keras3.6`."""
+        return f"{self.base_minor}+{self.variant}" if self.variant else self.base_minor
 
     @property
     def name(self) -> str:
@@ -56,8 +80,10 @@ class TFRelease:
         return self.package if self.is_nightly else f"{self.package}=={self.version}"
 
     @property
-    def sort_key(self) -> Version:
-        return Version("999") if self.is_nightly else Version(self.version)
+    def sort_key(self) -> tuple:
+        from matrix.spans import minor_key
+
+        return minor_key(self.minor)
 
 
 @dataclass(frozen=True)
@@ -66,6 +92,29 @@ class Catalog:
     exclude_newer: str | None = None
     platform: str = "x86_64-manylinux_2_28"
     path: Path = field(default=CATALOG_PATH, compare=False)
+    blocks: tuple[Block, ...] = (Block(MAIN_BLOCK),)
+
+    def block(self, name: str) -> Block:
+        return {b.name: b for b in self.blocks}[name]
+
+    def formats_between(self, producer: TFRelease, consumer: TFRelease) -> frozenset[str] | None:
+        """The formats whose artifacts `consumer` loads from `producer`: those of the blocks
+        both are in (None: every format; empty: the two are never crossed)."""
+        shared = [self.block(b) for b in producer.blocks if b in consumer.blocks]
+        if any(b.formats is None for b in shared):
+            return None
+        return frozenset(f for b in shared for f in b.formats or ())
+
+    def formats_of(self, producer: TFRelease) -> frozenset[str] | None:
+        """The formats `producer` saves: those of its blocks (None: every format)."""
+        mine = [self.block(b) for b in producer.blocks]
+        if any(b.formats is None for b in mine):
+            return None
+        return frozenset(f for b in mine for f in b.formats or ())
+
+    def peers(self, consumer: TFRelease, selected: Iterable[TFRelease]) -> list[TFRelease]:
+        """The producers of `selected` whose artifacts `consumer` loads (a shared block)."""
+        return [p for p in selected if self.formats_between(p, consumer) != frozenset()]
 
     def by_minor(self) -> dict[str, TFRelease]:
         return {r.minor: r for r in self.releases}
@@ -88,7 +137,7 @@ class Catalog:
                 chosen.update({r.minor: r for r in self.releases if r.default})
                 continue
             key = name.removeprefix("tf-")
-            if key not in minors and key != "nightly":
+            if key not in minors and key != "nightly" and "+" not in key:
                 try:
                     v = Version(key)
                 except InvalidVersion:
@@ -119,10 +168,49 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
                 notes=entry.get("notes", ""),
             )
         )
+    blocks = [Block(MAIN_BLOCK, None, "every TensorFlow: every fixture, format and loader")]
+    for name, entry in data.get("blocks", {}).items():
+        if name == MAIN_BLOCK:
+            continue
+        fmts = entry.get("formats")
+        blocks.append(Block(name, tuple(fmts) if fmts is not None else None, entry.get("doc", "")))
+    bases = {r.minor: r for r in releases}
+    for entry in data.get("variant", []):
+        releases.append(_variant(entry, bases, {b.name for b in blocks}))
     releases.sort(key=lambda r: r.sort_key)
     return Catalog(
         releases=tuple(releases),
         exclude_newer=settings.get("exclude_newer"),
         platform=settings.get("platform", "x86_64-manylinux_2_28"),
         path=path,
+        blocks=tuple(blocks),
+    )
+
+
+def _variant(entry: dict, bases: dict[str, TFRelease], blocks: set[str]) -> TFRelease:
+    """A [[variant]] entry: its base TensorFlow's entry, with its own pins (a pin on a package
+    the base pins replaces it), packages and blocks."""
+    from packaging.requirements import Requirement
+
+    base = bases[str(entry["base"])]
+
+    def names(reqs):
+        return {Requirement(r).name for r in reqs}
+
+    pins = tuple(entry.get("pins", ()))
+    no_deps = tuple(entry.get("no_deps", ()))
+    unknown = set(entry.get("blocks", ())) - blocks
+    if unknown:
+        raise ValueError(f"variant {entry['name']}: unknown blocks {sorted(unknown)}")
+    return replace(
+        base,
+        variant=str(entry["name"]),
+        package=entry.get("package", base.package),
+        pins=tuple(p for p in base.pins if Requirement(p).name not in names(pins)) + pins,
+        no_deps=tuple(p for p in base.no_deps if Requirement(p).name not in names(pins + no_deps))
+        + no_deps,
+        default=entry.get("default", False),
+        blocks=tuple(entry.get("blocks", (MAIN_BLOCK,))),
+        notes=entry.get("notes", ""),
+        evidence=entry.get("evidence", ""),
     )

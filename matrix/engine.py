@@ -154,7 +154,8 @@ def produce(
     producer = {"minor": release.minor, "env_id": env.env_id}
     with exclusive_lock(home.artifacts / f"{release.name}.lock", log):
         tasks = []
-        for plan in plan_artifacts(env.env_id, facts_of(env.info), fixtures):
+        only = catalog.formats_of(release)
+        for plan in plan_artifacts(env.env_id, facts_of(env.info), fixtures, only):
             out = artifact_dir(home, release, plan.fixture.name, plan.format.name)
             if _reusable(out / protocol.MANIFEST_NAME, plan.produce_key, timeout):
                 summary.cached += 1
@@ -228,15 +229,20 @@ def list_artifacts(
     producers: list[TFRelease],
     fixtures: list[Fixture],
     broken: list[dict] | None = None,
+    formats_for: Callable[[TFRelease], frozenset[str] | None] | None = None,
 ) -> list[Artifact]:
-    """Every current artifact of the given producers (manifests without reference arrays).
+    """Every current artifact of the given producers (manifests without reference arrays),
+    of the formats `formats_for(producer)` allows (None: every format).
 
     With `broken` (a list to fill), every artifact's files are checked against its manifest
     first; one that differs is left out and described there, never loaded."""
     found = []
     for producer in producers:
+        allowed = formats_for(producer) if formats_for else None
         for fx in fixtures:
             for fmt in fx.formats:
+                if allowed is not None and fmt not in allowed:
+                    continue
                 d = artifact_dir(home, producer, fx.name, fmt)
                 try:
                     manifest = json.loads((d / protocol.MANIFEST_NAME).read_text())
@@ -256,6 +262,22 @@ def list_artifacts(
                 manifest.pop("outputs", None)
                 found.append(Artifact(d, manifest))
     return found
+
+
+def artifacts_for(
+    home: Home,
+    consumer: TFRelease,
+    producers: list[TFRelease],
+    catalog: Catalog,
+    fixtures: list[Fixture],
+    broken: list[dict] | None = None,
+) -> list[Artifact]:
+    """What `consumer` loads: the artifacts of the producers it shares a block with, in the
+    formats of those blocks (the main block: everything)."""
+    return list_artifacts(
+        home, catalog.peers(consumer, producers), fixtures, broken,
+        formats_for=lambda p: catalog.formats_between(p, consumer),
+    )  # fmt: skip
 
 
 def consume(
@@ -280,7 +302,7 @@ def consume(
     fixtures = load_fixtures() if fixtures is None else fixtures
     specs = _loader_specs(loaders)
     broken: list[dict] = []
-    artifacts = list_artifacts(home, producers, fixtures, broken)
+    artifacts = artifacts_for(home, release, producers, catalog, fixtures, broken)
     for b in broken:
         log(f"{release.name}: not loading {b['fixture']}/{b['format']} of tf-{b['producer']}: "
             f"BROKEN_ARTIFACT, its files differ from its manifest ({b['damage']})")  # fmt: skip
@@ -431,13 +453,14 @@ def pending_loads(
     home: Home,
     releases: list[TFRelease],
     loaders: dict[str, LoaderSpec],
+    catalog: Catalog,
     fixtures: list[Fixture] | None = None,
 ) -> int:
     """Loads of `releases` x `releases` that need a worker (known without starting one)."""
     fixtures = load_fixtures() if fixtures is None else fixtures
-    artifacts = list_artifacts(home, releases, fixtures)
     pending = 0
     for release in releases:
+        artifacts = artifacts_for(home, release, releases, catalog, fixtures)
         done = finished_keys(ResultStore(results_path(home, release)), DEFAULT_CELL_TIMEOUT)
         pending += len({
             c.load_key for c in planned_cells(home, release, artifacts, loaders, fixtures) or ()
@@ -478,7 +501,7 @@ def run_matrix(
             releases,
         ))  # fmt: skip
     produce_seconds = time.perf_counter() - started
-    pending = pending_loads(home, releases, registry.loaders(), fixtures)
+    pending = pending_loads(home, releases, registry.loaders(), catalog, fixtures)
     overall = Progress("matrix", pending, log, every=15)
     started = time.perf_counter()
     with ThreadPoolExecutor(jobs) as pool:

@@ -69,7 +69,15 @@ def guest_process_env(release: TFRelease) -> dict[str, str]:
     return env
 
 
-def lock_path(release: TFRelease) -> Path:
+# A pre-release (tf-nightly) is never frozen: its lock lives in the store, not in the
+# repository, and is resolved again when older than this, so each scheduled run tests that
+# day's nightly; a new nightly changes the lock, hence the env id, hence the environment.
+FLOATING_REFRESH_SECONDS = 6 * 3600
+
+
+def lock_path(release: TFRelease, home: Home | None = None) -> Path:
+    if release.prerelease:
+        return (home.root if home else PROJECT_ROOT / ".matrix") / "locks" / f"{release.name}.txt"
     return LOCKS_DIR / f"{release.name}.txt"
 
 
@@ -77,7 +85,7 @@ def _uv() -> str | None:
     return shutil.which("uv")
 
 
-def compile_lock(release: TFRelease, catalog: Catalog) -> Path:
+def compile_lock(release: TFRelease, catalog: Catalog, home: Home | None = None) -> Path:
     """Resolve `release` and its pins into `locks/tf-X.Y.txt` with `uv pip compile`."""
     uv = _uv()
     if uv is None:
@@ -103,16 +111,26 @@ def compile_lock(release: TFRelease, catalog: Catalog) -> Path:
     if release.no_deps:
         lines.append("# installed without dependencies (see versions.toml):")
         lines.extend(release.no_deps)
-    LOCKS_DIR.mkdir(exist_ok=True)
-    path = lock_path(release)
+    path = lock_path(release, home)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
-def ensure_lock(release: TFRelease, catalog: Catalog) -> str:
-    path = lock_path(release)
-    if not path.exists():
-        compile_lock(release, catalog)
+def ensure_lock(release: TFRelease, catalog: Catalog, home: Home | None = None, log=print) -> str:
+    path = lock_path(release, home)
+    stale = release.prerelease and (
+        not path.exists() or time.time() - path.stat().st_mtime > FLOATING_REFRESH_SECONDS
+    )
+    if stale:
+        try:
+            compile_lock(release, catalog, home)
+        except EnvUnavailable as exc:
+            if not path.exists():
+                raise
+            log(f"{release.name}: could not refresh the lock ({exc.reason}); using the last one")
+    elif not path.exists():
+        compile_lock(release, catalog, home)
     return path.read_text(encoding="utf-8")
 
 
@@ -157,9 +175,8 @@ def ensure_env(release: TFRelease, catalog: Catalog, home: Home, log=print) -> E
     Raises EnvUnavailable (NO_INTERPRETER, INSTALL_FAILED, IMPORT_FAILED) with the reason.
     """
     home.ensure()
-    lock_text = ensure_lock(release, catalog)
+    lock_text = ensure_lock(release, catalog, home, log)
     env_id = env_id_for(release, lock_text)
-    home.envs / release.name
     ready = _ready_env(release, home, env_id)
     if ready is not None:  # the common case: no lock, no subprocess, no TensorFlow
         return ready
@@ -192,7 +209,7 @@ def _create_env(release: TFRelease, home: Home, env_id: str, log) -> Environment
     start = time.time()
     _stamp_path(home, release).unlink(missing_ok=True)
     _create_venv(interpreter, path)
-    _install(path, lock_path(release))
+    _install(path, lock_path(release, home))
     info = _probe(release, path)
     info["install_seconds"] = round(time.time() - start, 1)
     stamp = {

@@ -257,12 +257,21 @@ def claims(df: pd.DataFrame, order: list[str], catalog: dict[str, str]) -> list[
 
 
 def markdown(
-    df: pd.DataFrame, order: list[str], claim_of: dict[str, str], fixtures: bool = True
+    df: pd.DataFrame,
+    order: list[str],
+    claim_of: dict[str, str],
+    fixtures: bool = True,
+    completeness: str = "complete",
 ) -> str:
     """The findings as Markdown: the README's section and reports/findings.md."""
     found = compute(df, order)
     span = ranges(set(df["producer"]), order)
-    out = [
+    out = (
+        [f"**{completeness}**: these findings will change.", ""]
+        if completeness != "complete"
+        else []
+    )
+    out += [
         f"Computed by `matrix/findings.py` from {len(df)} cells of TF {span}"
         " (`reports/results.csv.gz`); each names the category, its detail and a real message "
         "at the boundary.",

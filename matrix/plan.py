@@ -35,13 +35,18 @@ class ArtifactPlan:
     not_applicable: str | None  # why this producer cannot write it at all, or None
 
 
-def plan_artifacts(env_id: str, facts: Facts, fixtures: list[Fixture]) -> list[ArtifactPlan]:
-    """Every (fixture, format) a producer environment is asked for. A format or fixture that
-    does not exist in this version is NOT_APPLICABLE here, without a worker."""
+def plan_artifacts(
+    env_id: str, facts: Facts, fixtures: list[Fixture], only: frozenset[str] | None = None
+) -> list[ArtifactPlan]:
+    """Every (fixture, format) a producer environment is asked for (`only`: the formats of its
+    blocks, None for all). A format or fixture that does not exist in this version is
+    NOT_APPLICABLE here, without a worker."""
     plans = []
     known = formats()
     for fx in fixtures:
         for name in fx.formats:
+            if only is not None and name not in only:
+                continue  # outside every block this environment is in: no artifact at all
             fmt = known[name]
             key = sha(env_id, fx.sha256, fmt.sha256, name, HARNESS_VERSION, SAVER_VERSION)
             why = None

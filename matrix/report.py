@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 from tabulate import tabulate
 
-from matrix import compat, findings, freshness, page, pictures, registry
+from matrix import compat, findings, freshness, page, pictures, registry, status
 from matrix.catalog import load_catalog
 from matrix.engine import env_record_path, read_results
 from matrix.fixtures import load_fixtures
@@ -78,8 +78,11 @@ def catalog_data() -> dict:
     }  # fmt: skip
 
 
-def load_frame(home: Home, versions: list[str]) -> pd.DataFrame:
-    """One row per cell (latest result), restricted to the selected versions."""
+def load_frame(
+    home: Home, versions: list[str], planned: dict[str, set[str] | None] | None = None
+) -> pd.DataFrame:
+    """One row per cell (latest result), restricted to the selected versions and, where
+    `planned` knows a consumer's current cell keys, to those (stale results left out)."""
     df = pd.DataFrame(read_results(home))
     if df.empty:
         return pd.DataFrame(columns=COLUMNS)
@@ -87,6 +90,9 @@ def load_frame(home: Home, versions: list[str]) -> pd.DataFrame:
         if col not in df:
             df[col] = None
     df = df[df["producer"].isin(versions) & df["consumer"].isin(versions)]
+    for consumer, keys in (planned or {}).items():
+        if keys is not None:
+            df = df[(df["consumer"] != consumer) | df["key"].isin(keys)]
     df = df.sort_values("finished_at").drop_duplicates(CELL_KEYS, keep="last")
     return df.sort_values(
         CELL_KEYS, key=lambda s: s.map(_version_key) if s.name in ("producer", "consumer") else s
@@ -150,10 +156,10 @@ def pivot(
     table = cell_texts(df).unstack("consumer") if len(df) else pd.DataFrame()
     shown = _shown(df, versions, unavailable)
     table = table.reindex(index=shown, columns=shown).astype(object).fillna("")
-    for v, status in unavailable.items():
+    for v, why in unavailable.items():
         if v in table.index:
-            table.loc[v, :] = status
-            table.loc[:, v] = status
+            table.loc[v, :] = why
+            table.loc[:, v] = why
     return table
 
 
@@ -215,10 +221,30 @@ def stamp(df: pd.DataFrame) -> dict:
     }
 
 
+def completeness(df: pd.DataFrame, planned: dict[str, set[str] | None]) -> str:
+    """'complete' when every planned cell has a result, else how far the run got."""
+    known = {c: keys for c, keys in planned.items() if keys is not None}
+    total = sum(len(k) for k in known.values())
+    have = int(df["consumer"].isin(list(known)).sum())
+    unknown = sorted(set(planned) - set(known), key=_version_key)
+    if have >= total and not unknown:
+        return "complete"
+    text = f"INCOMPLETE: {have} of {total} planned cells have results"
+    if unknown:
+        text += f"; not planned on this machine: {', '.join(unknown)}"
+    return text + " (the run goes on: `nox -s matrix` resumes it)"
+
+
 def render_markdown(df, envs, versions, meta) -> str:
     out = ["# TensorFlow SavedModel / Keras compatibility matrix", ""]
     out.append(
-        f"Results of {meta['generated_at']} on {meta['machine']}, tool commit `{meta['commit']}`. "
+        (
+            f"**{meta['completeness']}.** "
+            if meta.get("completeness", "complete") != "complete"
+            else ""
+        )
+        + f"Results of {meta['generated_at']} on {meta['machine']}, "
+        f"tool commit `{meta['commit']}`. "
         f"{len(df)} cells: " + ", ".join(f"{k} {v}" for k, v in df["status"].value_counts().items())
     )
     out += [
@@ -249,7 +275,8 @@ def render_markdown(df, envs, versions, meta) -> str:
     b = boundaries(df, versions)
     out.append(table(b, showindex=False) if len(b) else "none")
     out += ["", "## Findings (computed from the data)", ""]
-    out.append(findings.markdown(df, versions, _claims(), fixtures=False))
+    out.append(findings.markdown(df, versions, _claims(), fixtures=False,
+                                 completeness=meta.get("completeness", "complete")))  # fmt: skip
     out += ["", "## Fixtures", ""]
     fixture_rows = [[f"`{f.name}`", f.kind, ", ".join(f.formats), ", ".join(f.requires),
                      f.doc] for f in load_fixtures()]  # fmt: skip
@@ -291,9 +318,11 @@ def write_report(home: Home, versions: list[str], out_dir: Path, force: bool = F
     versions = sorted(versions, key=_version_key)
     if not force and freshness.is_fresh(home, versions, out_dir):
         return {"cells": None, "out": str(out_dir), "up_to_date": True}
-    df = load_frame(home, versions)
+    planned = status.planned_keys(home, versions)
+    df = load_frame(home, versions, planned)
     envs = environments(home, versions)
     meta = stamp(df)
+    meta["completeness"] = completeness(df, planned)
     published = df[PUBLISHED].sort_values(CELL_KEYS[2:] + CELL_KEYS[:2], kind="stable")
     # gzip with no timestamp in its header: the same cells give the same bytes
     with gzip.GzipFile(out_dir / "results.csv.gz", "wb", mtime=0) as f:
@@ -308,7 +337,7 @@ def write_report(home: Home, versions: list[str], out_dir: Path, force: bool = F
     _write_json(out_dir / "results.json", data, indent=1)
     _write_json(out_dir / "compat.json", compat.dataset(df, versions, meta, envs))
     (out_dir / "compatibility.md").write_text(render_markdown(df, envs, versions, meta))
-    found = findings.markdown(df, versions, _claims())
+    found = findings.markdown(df, versions, _claims(), completeness=meta["completeness"])
     (out_dir / "findings.md").write_text("# Findings\n\n" + found)
     trend = history(out_dir)
     if not df.empty:
@@ -317,7 +346,8 @@ def write_report(home: Home, versions: list[str], out_dir: Path, force: bool = F
         pictures.overall(df, versions, out_dir / "compatibility.png")
         pictures.multiples(df, versions, out_dir / "heatmaps.png")
     if out_dir.resolve() == (PROJECT_ROOT / "reports").resolve():
-        update_readme(findings.markdown(published, versions, _claims(), fixtures=False))
+        update_readme(findings.markdown(published, versions, _claims(), fixtures=False,
+                                        completeness=meta["completeness"]))  # fmt: skip
     freshness.mark_fresh(home, versions, out_dir)
     return {"cells": len(df), "out": str(out_dir)}
 

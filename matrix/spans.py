@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 
 def minor_key(minor: str) -> tuple:
-    """Sort key of an environment name: 1.15 < 2.9 < 2.10 < nightly."""
-    return (999,) if minor == "nightly" else tuple(int(x) for x in minor.split("."))
+    """Sort key of an environment name: 1.15 < 2.9 < 2.10 < 2.18 < 2.18+keras3.6 <
+    2.18+keras3.10 < 2.18+text < nightly (a variant right after its TensorFlow)."""
+    base, _, variant = minor.partition("+")
+    numbers = (999,) if base == "nightly" else tuple(int(x) for x in base.split("."))
+    natural = tuple((0, int(p), "") if p.isdigit() else (1, 0, p)
+                    for p in re.split(r"(\d+)", variant) if p)  # fmt: skip
+    return (numbers, natural)
 
 
 def ranges(found: Iterable[str], order: list[str]) -> str:

@@ -23,11 +23,11 @@ def status_rows(home: Home, names: list[str] | None = None) -> list[dict]:
     catalog = load_catalog()
     releases = catalog.select(names)
     fixtures = load_fixtures()
-    artifacts = engine.list_artifacts(home, releases, fixtures)
     loaders = registry.loaders()
     now = _dt.datetime.now(_dt.timezone.utc)
     rows = []
     for release in releases:
+        artifacts = engine.artifacts_for(home, release, releases, catalog, fixtures)
         cells = engine.planned_cells(home, release, artifacts, loaders)
         if cells is None:
             rows.append({"tf": release.minor, "done": 0, "total": None, "recent": 0})
@@ -42,6 +42,23 @@ def status_rows(home: Home, names: list[str] | None = None) -> list[dict]:
         rows.append({"tf": release.minor, "done": len(done), "total": len(wanted),
                      "recent": recent})  # fmt: skip
     return rows
+
+
+def planned_keys(home: Home, names: list[str] | None = None) -> dict[str, set[str] | None]:
+    """Per consumer: the keys of the cells the current catalog, fixtures, formats and loaders
+    ask for; None where this machine cannot tell (its environment was never made here, as in
+    a CI job that only merges results). Results of other keys are stale: an older loader's,
+    fixture's or harness's experiment."""
+    catalog = load_catalog()
+    releases = catalog.select(names)
+    fixtures = load_fixtures()
+    loaders = registry.loaders()
+    found: dict[str, set[str] | None] = {}
+    for release in releases:
+        artifacts = engine.artifacts_for(home, release, releases, catalog, fixtures)
+        cells = engine.planned_cells(home, release, artifacts, loaders, fixtures)
+        found[release.minor] = {c.key for c in cells} if cells and artifacts else None
+    return found
 
 
 def render(rows: list[dict]) -> str:

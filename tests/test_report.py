@@ -158,3 +158,16 @@ def test_the_page_shows_the_trend_of_the_runs_in_history_csv(tmp_path):
     html = (out / "index.html").read_text()
     trend = html[html.index('id="trend"') :]
     assert "<polyline" in trend and "2026-11-16" in trend and "75.0%" in trend  # 3 of 4 pass
+
+
+def test_results_the_current_plan_does_not_ask_for_are_stale_and_left_out(tmp_path):
+    home = Home(tmp_path / "home")
+    write_results(home, sample())
+    # consumer 2.9's current plan asks for two of its cells; 2.12 and 2.10 cannot be planned here
+    planned = {"2.9": {"2.12-2.9-tf.saved_model.load-1", "2.12-2.9-tf1.Session-3"},
+               "2.10": None, "2.12": None}  # fmt: skip
+    df = report.load_frame(home, VERSIONS, planned)
+    assert sorted(df[df["consumer"] == "2.9"]["key"]) == sorted(planned["2.9"])
+    assert len(df[df["consumer"] != "2.9"]) == 2  # not plannable: every result is kept
+    assert report.completeness(df, planned).startswith("INCOMPLETE: 2 of 2 planned cells")
+    assert report.completeness(df, {"2.9": planned["2.9"]}) == "complete"
