@@ -215,20 +215,21 @@ def claim_lines(df: pd.DataFrame, fixture: str, order: list[str]) -> list[str]:
     failed, as Markdown list items."""
     sub = canonical(df[df["fixture"] == fixture], order)
     lines = []
-    for fmt, group in sub.drop_duplicates(["producer", "format"]).groupby("format", sort=False):
-        exists = group[group["artifact_status"] != "NOT_APPLICABLE"]
+    for fmt, group in sub.groupby("format", sort=False):
+        saves = group.drop_duplicates("producer")  # artifact_status is the same on every row
+        exists = saves[saves["artifact_status"] != "NOT_APPLICABLE"]
         if exists.empty:
             continue
-        failed = exists[exists["artifact_status"] == "SAVE_FAILED"]
+        failed = set(exists[exists["artifact_status"] == "SAVE_FAILED"]["producer"])
         line = (
             f"saving as `{fmt}`: succeeded in {len(exists) - len(failed)} of {len(exists)} versions"
         )
-        if len(failed):
-            ex = failed.iloc[0]
-            line += (
-                f"; failed in {ranges(set(failed['producer']), order)} "
-                f"(`{ex.error_category}`: “{one_line(ex.message)}”)"
-            )
+        if failed:
+            # the save's own failure, not a cell that a loader's absence decided
+            own = group[group["status"] == "SAVE_FAILED"]
+            ex = (own if len(own) else group[group["producer"].isin(failed)]).iloc[0]
+            category = _blank(pd.Series([ex.error_category])).fillna("save_failed")[0]
+            line += f"; failed in {ranges(failed, order)} (`{category}`: “{one_line(ex.message)}”)"
         lines.append(line)
     for loader, group in tried(sub).groupby("loader", sort=False):
         ok = int(group["passed"].sum())

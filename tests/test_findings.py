@@ -142,3 +142,31 @@ def test_the_same_cells_in_any_order_give_the_same_text():
     assert findings.markdown(df, ORDER, claims) == findings.markdown(
         df.sample(frac=1, random_state=1), ORDER, claims
     )
+
+
+def test_a_failed_save_is_quoted_from_the_save_not_from_a_loader_that_was_absent():
+    rows = [
+        dict(cell("2.8", "2.8", "NOT_APPLICABLE", loader="tfsm", message="needs keras>=3"),
+             artifact_status="SAVE_FAILED"),
+        dict(cell("2.8", "2.8", "SAVE_FAILED", category="not_trackable",
+                  message="Expected a Trackable object for export"), artifact_status="SAVE_FAILED"),
+        cell("2.9", "2.9", "PASS"),
+    ]  # fmt: skip
+    [line] = [ln for ln in findings.claim_lines(pd.DataFrame(rows), "fx", ORDER) if "saving" in ln]
+    assert "succeeded in 1 of 2 versions; failed in 2.8" in line
+    assert "`not_trackable`: “Expected a Trackable object" in line
+
+
+def test_the_readme_findings_are_generated_from_the_committed_data():
+    import json
+
+    from matrix import report
+
+    reports = report.PROJECT_ROOT / "reports"
+    published = pd.read_csv(reports / "results.csv.gz", dtype=str, keep_default_na=False)
+    meta = json.loads((reports / "results.json").read_text())
+    section = findings.markdown(published, meta["versions"], report._claims(), fixtures=False,
+                                completeness=meta["stamp"]["completeness"])  # fmt: skip
+    readme = report.README.read_text()
+    start = readme.index(report.FINDINGS_START) + len(report.FINDINGS_START) + 1
+    assert readme[start : readme.index(report.FINDINGS_END)] == section
