@@ -2,116 +2,186 @@
 
     python -m matrix query loads --saved-by 2.15 [--format saved_model] [--loader L] [--fixture F]
         which TensorFlow versions load what 2.15 saved (and with which loaders)?
-    python -m matrix query producers --loaded-by 2.9 [--loader L] [--fixture F]
+    python -m matrix query producers --loaded-by 2.9 [--format F] [--loader L] [--fixture F]
         I must load in 2.9: which producers and formats work?
     python -m matrix query error "Op type not registered 'DisableCopyOnRead' ..."
         what does this message mean, and where does it occur?
 
-Reads reports/results.csv.gz (or --data). Unknown versions, formats, loaders or fixtures are
-one line and exit status 2.
+Reads reports/compat.json (or --data), with the standard library only, so an answer takes
+milliseconds; `error` quotes one real message from results.csv.gz beside it. Unknown versions,
+formats, loaders or fixtures are one line and exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import gzip
+import json
 import sys
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-
-import pandas as pd
 
 from matrix.cli import fail
 from matrix.guest.classify import classify_detail
 from matrix.guest.protocol import LOADED
 from matrix.home import PROJECT_ROOT
-from matrix.spans import minor_key, ranges
+from matrix.spans import ranges
 
-DATA = PROJECT_ROOT / "reports" / "results.csv.gz"
+DATA = PROJECT_ROOT / "reports" / "compat.json"
 
 
-def load(path: Path) -> pd.DataFrame:
-    if not path.exists():
+def load(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except OSError:
         fail(f"query: error: no published data at {path} (run `nox -s matrix` first)")
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except ValueError as exc:
+        fail(f"query: error: {path} is not a compatibility dataset ({exc})")
 
 
-def _check(df: pd.DataFrame, column: str, value: str | None, what: str) -> None:
-    if value is not None and value not in set(df[column]):
-        known = sorted(set(df[column]), key=minor_key if what == "version" else str)
-        fail(f"query: error: unknown {what} {value!r} (known: {', '.join(known)})")
+def outcomes(data: dict) -> Iterator[tuple[str, str, str, str, dict]]:
+    """(fixture, format, loader, producer, outcome) for every outcome of the dataset."""
+    for fixture, by_format in data["data"].items():
+        for fmt, by_loader in by_format.items():
+            for loader, by_producer in by_loader.items():
+                for producer, entries in by_producer.items():
+                    for entry in entries:
+                        yield fixture, fmt, loader, producer, entry
 
 
-def _filter(df, args, by_version: tuple[str, str]) -> pd.DataFrame:
-    column, value = by_version
-    _check(df, column, value, "version")
-    for col in ("format", "loader", "fixture"):
-        _check(df, col, getattr(args, col, None), col)
-        if getattr(args, col, None):
-            df = df[df[col] == getattr(args, col)]
-    return df[df[column] == value]
+def consumers(entry: dict, order: list[str]) -> list[str]:
+    pos = {v: i for i, v in enumerate(order)}
+    return [v for first, last in entry["consumers"] for v in order[pos[first] : pos[last] + 1]]
 
 
-def loads(df: pd.DataFrame, args) -> list[str]:
-    title = f"What TensorFlow {args.saved_by} saved, loaded by each version:"
-    return _by_format_and_loader(df, args, ("producer", args.saved_by), "consumer", title,
-                                 "every fixture loads in")  # fmt: skip
+def _check(known: set[str], value: str | None, what: str, order: list[str] | None = None) -> None:
+    if value is not None and value not in known:
+        listed = [v for v in order if v in known] if order else sorted(known)
+        fail(f"query: error: unknown {what} {value!r} (known: {', '.join(listed)})")
 
 
-def producers(df: pd.DataFrame, args) -> list[str]:
-    title = f"What TensorFlow {args.loaded_by} loads, by who saved it and how:"
-    return _by_format_and_loader(df, args, ("consumer", args.loaded_by), "producer", title,
-                                 "every fixture from")  # fmt: skip
+def _names(data: dict) -> dict[str, set[str]]:
+    names: dict[str, set[str]] = {"fixture": set(), "format": set(), "loader": set()}
+    for fixture, by_format in data["data"].items():
+        names["fixture"].add(fixture)
+        for fmt, by_loader in by_format.items():
+            names["format"].add(fmt)
+            names["loader"].update(by_loader)
+    return names
 
 
-def _by_format_and_loader(df, args, fixed: tuple[str, str], other: str, title: str,
-                          every: str) -> list[str]:  # fmt: skip
-    """One line per (format, loader): the versions on the `other` side where every fixture
+def _selected(data: dict, args) -> Iterator[tuple[str, str, str, str, dict]]:
+    names = _names(data)
+    for what in ("format", "loader", "fixture"):
+        _check(names[what], getattr(args, what, None), what)
+    for row in outcomes(data):
+        fixture, fmt, loader = row[:3]
+        if (args.fixture in (None, fixture) and args.format in (None, fmt)
+                and args.loader in (None, loader) and row[4]["status"] in LOADED):  # fmt: skip
+            yield row
+
+
+def on_diagonal(data: dict, fixture: str, fmt: str, loader: str, version: str) -> bool:
+    """Does `version` load what it saved itself (the baseline)? A fixture that fails there
+    says nothing about other versions: this loader does not read it at all. (No result on
+    the diagonal yet: kept.)"""
+    for entry in data["data"][fixture][fmt][loader].get(version, []):
+        if version in consumers(entry, data["versions"]):
+            return entry["status"] == "PASS"
+    return True
+
+
+def loads(data: dict, args) -> list[str]:
+    order = data["versions"]
+    _check(set(order), args.saved_by, "version", order)
+    title = (f"What TensorFlow {args.saved_by} saved, loaded by each version (fixtures that "
+             f"{args.saved_by} itself cannot load that way left out):")  # fmt: skip
+    rows = ((fx, fmt, ld, c, e) for fx, fmt, ld, p, e in _selected(data, args)
+            if p == args.saved_by and on_diagonal(data, fx, fmt, ld, p)
+            for c in consumers(e, order))  # fmt: skip
+    return _by_format_and_loader(rows, order, title, "every fixture loads in")
+
+
+def producers(data: dict, args) -> list[str]:
+    order = data["versions"]
+    c = args.loaded_by
+    _check(set(order), c, "version", order)
+    title = (f"What TensorFlow {c} loads, by who saved it and how (fixtures that {c} cannot "
+             f"load that way even from itself left out):")  # fmt: skip
+    rows = ((fx, fmt, ld, p, e) for fx, fmt, ld, p, e in _selected(data, args)
+            if c in consumers(e, order) and on_diagonal(data, fx, fmt, ld, c))  # fmt: skip
+    return _by_format_and_loader(rows, order, title, "every fixture from")
+
+
+def _by_format_and_loader(rows, order: list[str], title: str, every: str) -> list[str]:
+    """One line per (format, loader): the versions on the other side where every fixture
     passed, those where some did, and the most common failure."""
-    order = sorted(set(df[other]), key=minor_key)
+    groups: dict[tuple[str, str], dict[str, list[dict]]] = {}
+    for _fixture, fmt, loader, version, entry in rows:
+        groups.setdefault((fmt, loader), {}).setdefault(version, []).append(entry)
     out = [title]
-    for (fmt, loader), g in _filter(df, args, fixed).groupby(["format", "loader"]):
-        tried = g[g["status"].isin(LOADED)]
-        if tried.empty:
-            continue
-        ok = set(tried[tried["status"] == "PASS"][other])
-        full = {v for v, vg in tried.groupby(other) if (vg["status"] == "PASS").all()}
-        line = f"  {fmt} via {loader}: {every} {ranges(full, order) or 'none'}"
-        if ok - full:
-            line += f"; some fixtures in {ranges(ok - full, order)}"
-        fails = tried[tried["status"] != "PASS"]
-        if len(fails):
-            top = fails["error_category"].replace("", None).fillna(fails["status"]).mode()[0]
+    for (fmt, loader), by_version in sorted(groups.items()):
+        full = {v for v, es in by_version.items() if all(e["status"] == "PASS" for e in es)}
+        some = {v for v, es in by_version.items() if any(e["status"] == "PASS" for e in es)}
+        line = f"  {fmt} via {loader}: " + (
+            f"{every} {ranges(full, order)}" if full else "no version loads every fixture"
+        )
+        if some - full:
+            line += f"; some fixtures in {ranges(some - full, order)}"
+        why = Counter(e.get("category") or e["status"] for es in by_version.values() for e in es
+                      if e["status"] != "PASS")  # fmt: skip
+        if why:
+            top = min(why, key=lambda w: (-why[w], w))
             line += f"; failures mostly {top}"
         out.append(line)
     return out if len(out) > 1 else out + ["  nothing was attempted for that selection"]
 
 
-def error(df: pd.DataFrame, args) -> list[str]:
+def error(data: dict, args) -> list[str]:
     category, detail = classify_detail(args.type or "", args.message)
-    order = sorted(set(df["producer"]) | set(df["consumer"]), key=minor_key)
-    where = df[df["error_category"] == category]
     out = [f"category: {category}" + (f" ({detail})" if detail else "")]
     if category == "other":
-        out.append("  not a known category: the matrix has not seen this message")
-        return out
-    if detail:
-        same = where[where["error_detail"] == detail]
-        where = same if len(same) else where
-    if where.empty:
-        out.append("  the published run has no cell with this error")
-        return out
-    out.append(f"  {len(where)} cells: saved by {ranges(set(where['producer']), order)}, "
-               f"loaded by {ranges(set(where['consumer']), order)}")  # fmt: skip
-    out.append(f"  loaders: {', '.join(sorted(set(where['loader'])))}")
-    out.append(f"  formats: {', '.join(sorted(set(where['format'])))}")
-    ex = where.iloc[0]
-    out.append(f"  e.g. {ex['fixture']}/{ex['format']} saved by {ex['producer']}, loaded by "
-               f"{ex['consumer']} with {ex['loader']}: {ex['message'][:200]}")  # fmt: skip
-    return out
+        return out + ["  not a known category: the matrix has not seen this message"]
+    order = data["versions"]
+    found = [(fx, fmt, ld, p, e) for fx, fmt, ld, p, e in outcomes(data)
+             if e.get("category") == category]  # fmt: skip
+    same = [r for r in found if r[4].get("detail") == detail]
+    found = same if detail and same else found
+    if not found:
+        return out + ["  the published run has no cell with this error"]
+    saved = {r[3] for r in found}
+    loaded = {c for r in found for c in consumers(r[4], order)}
+    cells = sum(len(consumers(r[4], order)) for r in found)
+    out.append(
+        f"  {cells} cells: saved by {ranges(saved, order)}, loaded by {ranges(loaded, order)}"
+    )
+    out.append(f"  loaders: {', '.join(sorted({r[2] for r in found}))}")
+    out.append(f"  formats: {', '.join(sorted({r[1] for r in found}))}")
+    fx, fmt, ld, p, e = min(found, key=lambda r: (order.index(r[3]), r[:3]))
+    c = consumers(e, order)[0]
+    example = f"  e.g. {fx}/{fmt} saved by {p}, loaded by {c} with {ld}"
+    message = _message(args.data.with_name("results.csv.gz"), (p, c, fx, fmt, ld))
+    return out + [example + (f": {message[:200]}" if message else "")]
+
+
+def _message(cells: Path, where: tuple[str, ...]) -> str | None:
+    """The message of one published cell (streamed: stops at the first match)."""
+    try:
+        with gzip.open(cells, "rt", newline="") as f:
+            for row in csv.DictReader(f):
+                key = (row["producer"], row["consumer"], row["fixture"], row["format"])
+                if key + (row["loader"],) == where:
+                    return row["message"]
+    except (OSError, KeyError):
+        return None
+    return None
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m matrix query", description=__doc__.split("\n\n")[0])
-    p.add_argument("--data", type=Path, default=DATA)
+    p.add_argument("--data", type=Path, default=DATA, help="a compat.json (default: reports/)")
     sub = p.add_subparsers(dest="question", required=True)
     a = sub.add_parser("loads", help="which versions load what one version saved")
     a.add_argument("--saved-by", required=True)
@@ -129,8 +199,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    df = load(args.data)
-    answer = {"loads": loads, "producers": producers, "error": error}[args.question](df, args)
+    data = load(args.data)
+    answer = {"loads": loads, "producers": producers, "error": error}[args.question](data, args)
     print("\n".join(answer))
 
 

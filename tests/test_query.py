@@ -1,12 +1,14 @@
 """`python -m matrix query`: answers from published data, one line for a bad name."""
 
+import json
 import subprocess
 import sys
 
 import pandas as pd
 import pytest
 
-from matrix import query
+from matrix import compat, query
+from matrix.guest.protocol import LOADED
 from matrix.home import PROJECT_ROOT
 
 VERSIONS = ["2.9", "2.10", "2.11", "2.12"]
@@ -24,8 +26,10 @@ def data(tmp_path):
                          "error_category": "missing_op" if broken else "",
                          "error_detail": "DisableCopyOnRead" if broken else "",
                          "message": OP if broken else ""})  # fmt: skip
-    path = tmp_path / "results.csv.gz"
-    pd.DataFrame(rows).to_csv(path, index=False)
+    pd.DataFrame(rows).to_csv(tmp_path / "results.csv.gz", index=False)
+    dataset = compat.dataset(pd.DataFrame(rows), VERSIONS, {}, [])
+    path = tmp_path / "compat.json"
+    path.write_text(json.dumps(dataset))
     return path
 
 
@@ -50,6 +54,7 @@ def test_what_an_error_means_and_where(data):
     rc, out, _ = ask(data, "error", OP)
     assert rc == 0
     assert "missing_op (DisableCopyOnRead)" in out and "saved by 2.12, loaded by 2.9" in out
+    assert OP in out  # the real message, from results.csv.gz beside the dataset
 
 
 @pytest.mark.parametrize("args,words", [
@@ -63,3 +68,35 @@ def test_unknown_names_are_one_line(data, args, words):
 
 def test_ranges_join_neighbours():
     assert query.ranges({"2.9", "2.10", "2.12"}, VERSIONS) == "2.9–2.10, 2.12"
+
+
+PUBLISHED = PROJECT_ROOT / "reports" / "compat.json"
+
+
+@pytest.mark.skipif(not PUBLISHED.exists(), reason="no published dataset yet")
+def test_the_three_questions_on_the_committed_data_agree_with_the_cells():
+    """Each answer is checked against the published cells (results.csv.gz), read separately."""
+    cells = pd.read_csv(PUBLISHED.with_name("results.csv.gz"), dtype=str, keep_default_na=False)
+    order = json.loads(PUBLISHED.read_text())["versions"]
+    some = cells[(cells["status"] == "PASS") & (cells["format"] == "saved_model")
+                 & (cells["loader"] == "tf.saved_model.load")].iloc[0]  # fmt: skip
+    rc, out, _ = ask(PUBLISHED, "loads", "--saved-by", some["producer"], "--format",
+                     "saved_model", "--loader", "tf.saved_model.load")  # fmt: skip
+    assert rc == 0, out
+    tried = cells[(cells["producer"] == some["producer"]) & (cells["format"] == "saved_model")
+                  & (cells["loader"] == "tf.saved_model.load")
+                  & cells["status"].isin(LOADED)]  # fmt: skip
+    own = tried[tried["consumer"] == some["producer"]]  # the baseline: P loads what P saved
+    tried = tried[~tried["fixture"].isin(own[own["status"] != "PASS"]["fixture"])]
+    full = {v for v, g in tried.groupby("consumer") if (g["status"] == "PASS").all()}
+    expected = f"every fixture loads in {query.ranges(full, order)}" if full else "no version"
+    assert expected in out, out
+    rc, out, _ = ask(PUBLISHED, "producers", "--loaded-by", some["consumer"])
+    assert rc == 0 and "saved_model via tf.saved_model.load:" in out, out
+    failed = cells[cells["error_category"] == "missing_op"]
+    if len(failed):
+        ex = failed.iloc[0]
+        rc, out, _ = ask(PUBLISHED, "error", ex["message"], "--type", ex["exception_type"])
+        assert rc == 0 and out.startswith("category: missing_op"), out
+        where = failed[failed["error_detail"] == ex["error_detail"]]
+        assert f"{len(where)} cells:" in out, out
