@@ -34,9 +34,23 @@ def guest_files() -> list[Path]:
     return sorted(GUEST_DIR.rglob("*.py")) + sorted(FIXTURES_DIR.glob("*.py"))
 
 
+def declared_addons(path: Path) -> set[str]:
+    """A fixture may import the add-on op libraries it declares in ADDONS (and only those)."""
+    from matrix.declared import literals
+
+    try:
+        values, _, _ = literals(path)
+    except (ValueError, SyntaxError):
+        return set()
+    return {name.split(".")[0] for name in values.get("ADDONS", ())}
+
+
 def foreign_imports(path: Path) -> list[str]:
     """Top-level imports that are neither stdlib nor allowed in a TF environment."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    allowed = ALLOWED_THIRD_PARTY | (
+        declared_addons(path) if path.parent == FIXTURES_DIR else set()
+    )
     bad = []
     for node in ast.walk(tree):
         names = []
@@ -46,7 +60,7 @@ def foreign_imports(path: Path) -> list[str]:
             names = [node.module]
         for name in names:
             top = name.split(".")[0]
-            if top not in sys.stdlib_module_names and top not in ALLOWED_THIRD_PARTY:
+            if top not in sys.stdlib_module_names and top not in allowed:
                 bad.append(f"{path.relative_to(PROJECT_ROOT)}: imports {name}")
     return bad
 

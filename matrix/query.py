@@ -145,8 +145,10 @@ def error(data: dict, args) -> list[str]:
     if category == "other":
         return out + ["  not a known category: the matrix has not seen this message"]
     order = data["versions"]
+    # an op the consumer lacks reads the same whether a newer TF or an add-on defines it
+    wanted = {category, "addon_op_missing"} if category == "missing_op" else {category}
     found = [(fx, fmt, ld, p, e) for fx, fmt, ld, p, e in outcomes(data)
-             if e.get("category") == category]  # fmt: skip
+             if e.get("category") in wanted]  # fmt: skip
     same = [r for r in found if r[4].get("detail") == detail]
     found = same if detail and same else found
     if not found:

@@ -55,6 +55,8 @@ CASES = [
 # (exception type, message, category, detail): recorded from real runs (TF 1.15, 2.15, 2.16,
 # 2.21), paths replaced by placeholders as the worker does
 DETAILS = [
+    ("AddonImportError", "import tensorflow_text failed: NotFoundError: <artifact>/_text_ops.so: "
+     "undefined symbol: _ZN10tensorflow", "addon_import_failed", "tensorflow_text"),
     ("NotFoundError", "Op type not registered 'DisableCopyOnRead' in binary running on vm. Make "
      "sure the Op and Kernel are registered", "missing_op", "DisableCopyOnRead"),
     ("ValueError", "NodeDef mentions attr 'debug_name' not in Op<name=VarHandleOp; signature= -> "

@@ -17,6 +17,8 @@ RULES = (
     ("graphdef_too_new", r".*",
      r"GraphDef producer version (?P<v>\d+)?.*larger than TensorFlow's forward compatibility|"
      r"larger than TensorFlow's forward compatibility guarantee", "{v}"),
+    # an add-on (tensorflow-text, …) is installed but cannot be imported: built for another TF
+    ("addon_import_failed", r"AddonImportError", r"import (?P<mod>[\w.]+) failed", "{mod}"),
     ("missing_op", r".*",
      r"Op type not registered '(?P<op>[^']+)'|No OpKernel was registered to support Op "
      r"'(?P<op2>[^']+)'|OpKernel was registered|no kernel", "{op}{op2}"),

@@ -19,6 +19,7 @@ import time
 import traceback
 
 from matrix.guest import protocol
+from matrix.guest.addons import AddonImportError, addon_ops, import_addons
 from matrix.guest.arrays import compare, flatten_outputs, from_json, to_json
 from matrix.guest.calling import SignatureError, call, convention, first_rows
 from matrix.guest.classify import classify_detail, first_line
@@ -60,7 +61,10 @@ def guest_module(package, name):
 def error_info(exc, places=()):
     """Category, detail and message of an exception. `places` are (path, placeholder) pairs:
     messages name no folder of the machine that ran them, so runs elsewhere read the same."""
-    exc_type = "SignatureError" if isinstance(exc, SignatureError) else type(exc).__name__
+    exc_type = type(exc).__name__
+    for ours in (SignatureError, AddonImportError):  # the harness's own errors, by their name
+        if isinstance(exc, ours):
+            exc_type = ours.__name__
     message = str(exc) or repr(exc)
     for path, placeholder in places:
         message = message.replace(path, placeholder)
@@ -114,6 +118,12 @@ def produce(tf, info, task):
             raise ValueError("fixture inputs need a batch of at least 2: %s" % small)
         live_call(tf, module, obj, first_rows(inputs))
         manifest["entry"] = saver.save(tf, obj, art_dir, module)
+        addons = list(getattr(module, "ADDONS", ()))
+        if addons:  # which ops of the saved graph only the add-on defines
+            manifest["addons"] = addons
+            entry = os.path.join(art_dir, manifest["entry"])
+            if os.path.exists(os.path.join(entry, "saved_model.pb")):
+                manifest["addon_ops"] = addon_ops(tf, entry, addons)
         outputs = live_call(tf, module, obj, inputs)
         manifest["inputs"] = [to_json(k, v) for k, v in inputs.items()]
         manifest["outputs"] = [to_json("output_%d" % i, v) for i, v in enumerate(outputs)]
@@ -153,6 +163,13 @@ def read_manifest(artifact_dir):
     return _manifests[artifact_dir]
 
 
+def manifest_or_none(task):
+    try:
+        return read_manifest(task["artifact_dir"])
+    except Exception:
+        return None
+
+
 class Case(object):
     """What a loader may know about the cell besides the artifact's path."""
 
@@ -184,6 +201,8 @@ def consume(tf, task):
         shutil.copytree(source, os.path.join(copy, protocol.ARTIFACT_SUBDIR))
         path = os.path.join(copy, protocol.ARTIFACT_SUBDIR, manifest["entry"])
         case = Case(manifest, task.get("fixture_path"))
+        # a user who has the model's add-on installed imports it before loading
+        import_addons(manifest.get("addons") or ())
         start = time.perf_counter()
         try:
             outputs = loader.load(tf, path, manifest["_inputs"], case)
@@ -202,7 +221,12 @@ def consume(tf, task):
             raise
         answer.status = str(Status.ERROR)
         places = ((copy, "<artifact>"), (task["artifact_dir"], "<artifact>"))
-        for k, v in error_info(exc, places).items():
+        info = error_info(exc, places)
+        addon_op = (manifest_or_none(task) or {}).get("addon_ops") or {}
+        if info["error_category"] == "missing_op" and info["error_detail"] in addon_op:
+            # not an op of a newer TensorFlow: one that only the add-on defines
+            info["error_category"] = "addon_op_missing"
+        for k, v in info.items():
             setattr(answer, k, v)
     finally:
         answer.load_seconds = round(time.perf_counter() - start, 5)
