@@ -27,11 +27,17 @@ MAIN_BLOCK = "main"
 @dataclass(frozen=True)
 class Block:
     """A set of environments whose rows and columns are crossed: every environment of a block
-    loads what every other saved, for the block's formats (None: every format)."""
+    loads what every other saved, for the block's formats and fixtures (None: all of them)."""
 
     name: str
     formats: tuple[str, ...] | None = None
+    fixtures: tuple[str, ...] | None = None
     doc: str = ""
+
+    def covers(self, fixture: str, fmt: str) -> bool:
+        return (self.formats is None or fmt in self.formats) and (
+            self.fixtures is None or fixture in self.fixtures
+        )
 
 
 @dataclass(frozen=True)
@@ -97,24 +103,19 @@ class Catalog:
     def block(self, name: str) -> Block:
         return {b.name: b for b in self.blocks}[name]
 
-    def formats_between(self, producer: TFRelease, consumer: TFRelease) -> frozenset[str] | None:
-        """The formats whose artifacts `consumer` loads from `producer`: those of the blocks
-        both are in (None: every format; empty: the two are never crossed)."""
-        shared = [self.block(b) for b in producer.blocks if b in consumer.blocks]
-        if any(b.formats is None for b in shared):
-            return None
-        return frozenset(f for b in shared for f in b.formats or ())
+    def crosses(self, producer: TFRelease, consumer: TFRelease, fixture: str, fmt: str) -> bool:
+        """Does `consumer` load `producer`'s artifact of (fixture, format)? Yes when a block
+        that both are in covers it."""
+        return any(self.block(b).covers(fixture, fmt) for b in producer.blocks
+                   if b in consumer.blocks)  # fmt: skip
 
-    def formats_of(self, producer: TFRelease) -> frozenset[str] | None:
-        """The formats `producer` saves: those of its blocks (None: every format)."""
-        mine = [self.block(b) for b in producer.blocks]
-        if any(b.formats is None for b in mine):
-            return None
-        return frozenset(f for b in mine for f in b.formats or ())
+    def produces(self, producer: TFRelease, fixture: str, fmt: str) -> bool:
+        """Is (fixture, format) asked of `producer`: covered by one of its blocks?"""
+        return any(self.block(b).covers(fixture, fmt) for b in producer.blocks)
 
     def peers(self, consumer: TFRelease, selected: Iterable[TFRelease]) -> list[TFRelease]:
         """The producers of `selected` whose artifacts `consumer` loads (a shared block)."""
-        return [p for p in selected if self.formats_between(p, consumer) != frozenset()]
+        return [p for p in selected if set(p.blocks) & set(consumer.blocks)]
 
     def by_minor(self) -> dict[str, TFRelease]:
         return {r.minor: r for r in self.releases}
@@ -168,15 +169,31 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
                 notes=entry.get("notes", ""),
             )
         )
-    blocks = [Block(MAIN_BLOCK, None, "every TensorFlow: every fixture, format and loader")]
+    blocks = [Block(MAIN_BLOCK, doc="every TensorFlow: every fixture, format and loader")]
     for name, entry in data.get("blocks", {}).items():
         if name == MAIN_BLOCK:
             continue
-        fmts = entry.get("formats")
-        blocks.append(Block(name, tuple(fmts) if fmts is not None else None, entry.get("doc", "")))
+        fmts, fxs = entry.get("formats"), entry.get("fixtures")
+        blocks.append(Block(
+            name, formats=tuple(fmts) if fmts is not None else None,
+            fixtures=tuple(fxs) if fxs is not None else None, doc=entry.get("doc", ""),
+        ))  # fmt: skip
+    # a block may also name environments of the catalog as members (e.g. the TensorFlow
+    # releases an add-on variant is compared with)
+    members = {
+        name: set(entry.get("members", ())) for name, entry in data.get("blocks", {}).items()
+    }
     bases = {r.minor: r for r in releases}
     for entry in data.get("variant", []):
         releases.append(_variant(entry, bases, {b.name for b in blocks}))
+    releases = [
+        replace(r, blocks=r.blocks + tuple(sorted(b for b, m in members.items() if r.minor in m
+                                                  and b not in r.blocks)))
+        for r in releases
+    ]  # fmt: skip
+    unknown = set().union(*members.values()) - {r.minor for r in releases} if members else set()
+    if unknown:
+        raise ValueError(f"blocks name environments that are not in the catalog: {sorted(unknown)}")
     releases.sort(key=lambda r: r.sort_key)
     return Catalog(
         releases=tuple(releases),

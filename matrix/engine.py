@@ -15,6 +15,7 @@ import os
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -154,8 +155,8 @@ def produce(
     producer = {"minor": release.minor, "env_id": env.env_id}
     with exclusive_lock(home.artifacts / f"{release.name}.lock", log):
         tasks = []
-        only = catalog.formats_of(release)
-        for plan in plan_artifacts(env.env_id, facts_of(env.info), fixtures, only):
+        wanted = partial(catalog.produces, release)
+        for plan in plan_artifacts(env.env_id, facts_of(env.info), fixtures, wanted):
             out = artifact_dir(home, release, plan.fixture.name, plan.format.name)
             if _reusable(out / protocol.MANIFEST_NAME, plan.produce_key, timeout):
                 summary.cached += 1
@@ -229,19 +230,18 @@ def list_artifacts(
     producers: list[TFRelease],
     fixtures: list[Fixture],
     broken: list[dict] | None = None,
-    formats_for: Callable[[TFRelease], frozenset[str] | None] | None = None,
+    wanted: Callable[[TFRelease, str, str], bool] | None = None,
 ) -> list[Artifact]:
-    """Every current artifact of the given producers (manifests without reference arrays),
-    of the formats `formats_for(producer)` allows (None: every format).
+    """Every current artifact of the given producers (manifests without reference arrays)
+    that `wanted(producer, fixture, format)` asks for (None: all of them).
 
     With `broken` (a list to fill), every artifact's files are checked against its manifest
     first; one that differs is left out and described there, never loaded."""
     found = []
     for producer in producers:
-        allowed = formats_for(producer) if formats_for else None
         for fx in fixtures:
             for fmt in fx.formats:
-                if allowed is not None and fmt not in allowed:
+                if wanted is not None and not wanted(producer, fx.name, fmt):
                     continue
                 d = artifact_dir(home, producer, fx.name, fmt)
                 try:
@@ -276,7 +276,7 @@ def artifacts_for(
     formats of those blocks (the main block: everything)."""
     return list_artifacts(
         home, catalog.peers(consumer, producers), fixtures, broken,
-        formats_for=lambda p: catalog.formats_between(p, consumer),
+        wanted=lambda p, fixture, fmt: catalog.crosses(p, consumer, fixture, fmt),
     )  # fmt: skip
 
 

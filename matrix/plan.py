@@ -13,7 +13,7 @@ Keys (sha256 of their parts):
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,16 +36,19 @@ class ArtifactPlan:
 
 
 def plan_artifacts(
-    env_id: str, facts: Facts, fixtures: list[Fixture], only: frozenset[str] | None = None
+    env_id: str,
+    facts: Facts,
+    fixtures: list[Fixture],
+    wanted: Callable[[str, str], bool] | None = None,
 ) -> list[ArtifactPlan]:
-    """Every (fixture, format) a producer environment is asked for (`only`: the formats of its
-    blocks, None for all). A format or fixture that does not exist in this version is
-    NOT_APPLICABLE here, without a worker."""
+    """Every (fixture, format) a producer environment is asked for (`wanted(fixture, format)`:
+    what its blocks cover; None: everything). A format or fixture that does not exist in this
+    version is NOT_APPLICABLE here, without a worker."""
     plans = []
     known = formats()
     for fx in fixtures:
         for name in fx.formats:
-            if only is not None and name not in only:
+            if wanted is not None and not wanted(fx.name, name):
                 continue  # outside every block this environment is in: no artifact at all
             fmt = known[name]
             key = sha(env_id, fx.sha256, fmt.sha256, name, HARNESS_VERSION, SAVER_VERSION)

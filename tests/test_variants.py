@@ -1,6 +1,8 @@
 """Environments beyond one per TensorFlow minor: variants (another Keras, an add-on) and the
 blocks that decide which rows and columns are crossed, for which formats."""
 
+from functools import partial
+
 import pytest
 
 from matrix.availability import facts_of
@@ -16,6 +18,11 @@ exclude_newer = "2026-11-16T00:00:00Z"
 [blocks.keras]
 doc = "every Keras 3 minor on one TensorFlow"
 formats = ["keras_v3", "keras_h5"]
+
+[blocks.text]
+doc = "the add-on fixture, with and without the add-on"
+fixtures = ["text_tok"]
+members = ["2.18"]
 
 [[tf]]
 version = "2.18.1"
@@ -41,6 +48,7 @@ base = "2.18"
 name = "text"
 package = "tensorflow"
 no_deps = ["tensorflow-text==2.18.1"]
+blocks = ["text"]
 
 [[variant]]
 base = "2.18"
@@ -95,14 +103,28 @@ def test_a_variant_is_locked_and_keyed_apart_from_its_base(catalog):
 def test_blocks_decide_which_environments_meet_and_for_which_formats(catalog):
     by = catalog.by_minor()
     main, k36, k310 = by["2.18"], by["2.18+keras3.6"], by["2.18+keras3.10"]
-    assert main.blocks == (MAIN_BLOCK,) and k310.blocks == ("keras",)
-    assert catalog.formats_between(main, k36) is None  # the main block: every format
-    assert catalog.formats_between(main, k310) == frozenset()  # never crossed
-    assert catalog.formats_between(k310, k310) == {"keras_v3", "keras_h5"}
-    assert catalog.formats_of(k310) == {"keras_v3", "keras_h5"}
+    assert main.blocks == (MAIN_BLOCK, "text") and k310.blocks == ("keras",)
+    assert catalog.crosses(main, k36, "fx", "saved_model")  # the main block: everything
+    assert not catalog.crosses(main, k310, "fx", "keras_v3")  # never crossed
+    assert catalog.crosses(k310, k310, "fx", "keras_v3")
+    assert not catalog.crosses(k310, k310, "fx", "saved_model")  # not a format of the block
+    assert catalog.produces(k310, "fx", "keras_h5") and not catalog.produces(k310, "fx", "tf1")
     assert [r.minor for r in catalog.peers(k310, catalog.releases)] == ["2.18+keras3.10"]
     assert "2.18+keras3.10" not in [r.minor for r in catalog.peers(main, catalog.releases)]
     fx = [fixture("keras_sequential", "keras", ("keras_v3", "saved_model"))]
-    only = catalog.formats_of(k310)
-    planned = plan_artifacts("id", facts_of({"tensorflow": "2.18.1", "keras": "3.10.0"}), fx, only)
+    wanted = partial(catalog.produces, k310)
+    planned = plan_artifacts(
+        "id", facts_of({"tensorflow": "2.18.1", "keras": "3.10.0"}), fx, wanted
+    )
     assert [p.format.name for p in planned] == ["keras_v3"]
+
+
+def test_a_block_can_cover_one_fixture_with_and_without_the_add_on(catalog):
+    by = catalog.by_minor()
+    text, base = by["2.18+text"], by["2.18"]
+    assert base.blocks == (MAIN_BLOCK, "text")  # a member named by the block
+    assert catalog.crosses(text, base, "text_tok", "saved_model")  # without the add-on
+    assert catalog.crosses(text, text, "text_tok", "saved_model")  # with it
+    assert not catalog.crosses(text, base, "keras_sequential", "saved_model")
+    assert catalog.crosses(base, base, "keras_sequential", "saved_model")  # main, as before
+    assert [r.minor for r in catalog.peers(text, catalog.releases)] == ["2.18", "2.18+text"]
