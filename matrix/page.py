@@ -96,6 +96,8 @@ def render(
                 "tensorflow",
                 "keras",
                 "numpy",
+                "pins",
+                "blocks",
                 "reason",
             )
         }

@@ -119,6 +119,7 @@ def environments(home: Home, versions: list[str]) -> list[dict]:
             "tensorflow": info.get("tensorflow"), "keras": info.get("keras"),
             "numpy": info.get("numpy"), "import_seconds": info.get("import_seconds"),
             "reason": record.get("reason", ""), "pins": ", ".join(release.pins + release.no_deps),
+            "blocks": ", ".join(release.blocks), "evidence": release.evidence,
             "env_id": record.get("env_id"), "packages": info.get("packages", {}),
         })  # fmt: skip
     return rows
@@ -262,7 +263,7 @@ def render_markdown(df, envs, versions, meta) -> str:
 
     out += ["## Environments", ""]
     env_cols = ["tf", "release", "package", "python", "status", "tensorflow", "keras", "numpy",
-                "pins", "reason"]  # fmt: skip
+                "pins", "blocks", "reason"]  # fmt: skip
     out.append(table([[e[c] for c in env_cols] for e in envs], env_cols))
     unavailable = unavailable_envs(envs)
     out += ["", "## All loaders", "", table(pivot(df, versions, unavailable))]
