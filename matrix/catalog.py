@@ -59,6 +59,7 @@ class TFRelease:
     variant: str = ""  # "" for the TensorFlow itself, e.g. "keras3.6" or "text"
     blocks: tuple[str, ...] = (MAIN_BLOCK,)
     evidence: str = ""  # what installing it showed (variants: why it is in the catalog)
+    imports: tuple[str, ...] = ()  # modules that must import beside TF (an add-on's)
 
     @property
     def is_nightly(self) -> bool:
@@ -230,4 +231,5 @@ def _variant(entry: dict, bases: dict[str, TFRelease], blocks: set[str]) -> TFRe
         blocks=tuple(entry.get("blocks", (MAIN_BLOCK,))),
         notes=entry.get("notes", ""),
         evidence=entry.get("evidence", ""),
+        imports=tuple(entry.get("imports", ())),
     )

@@ -138,6 +138,8 @@ def env_id_for(release: TFRelease, lock_text: str) -> str:
     h = hashlib.sha256()
     h.update(lock_text.encode())
     h.update(f"python={release.python};env={sorted(release.env)}".encode())
+    if release.imports:  # checked when the environment is made (no part of older ids)
+        h.update(f";imports={sorted(release.imports)}".encode())
     return h.hexdigest()[:16]
 
 
@@ -258,7 +260,7 @@ def _install(path: Path, lock: Path) -> None:
 
 def _probe(release: TFRelease, path: Path) -> dict:
     out = subprocess.run(
-        [str(path / "bin" / "python"), "-m", "matrix.guest.envinfo"],
+        [str(path / "bin" / "python"), "-m", "matrix.guest.envinfo", *release.imports],
         capture_output=True,
         text=True,
         env=guest_process_env(release),

@@ -49,6 +49,7 @@ name = "text"
 package = "tensorflow"
 no_deps = ["tensorflow-text==2.18.1"]
 blocks = ["text"]
+imports = ["tensorflow_text"]
 
 [[variant]]
 base = "2.18"
@@ -76,6 +77,7 @@ def test_a_variant_is_its_own_environment_named_after_its_base(catalog):
     assert text.package == "tensorflow" and text.no_deps == ("tf-keras==2.18.0",
                                                              "tensorflow-text==2.18.1")  # fmt: skip
     assert k36.evidence.startswith("installed and imported")
+    assert text.imports == ("tensorflow_text",) and k36.imports == ()
 
 
 def test_variants_are_selected_by_name_and_only_by_default_when_they_say_so(catalog):

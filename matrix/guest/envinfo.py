@@ -62,6 +62,10 @@ def import_tensorflow():
 
 def main():
     tf, seconds = import_tensorflow()
+    # the environment's add-ons (argv): one that cannot be imported beside this TensorFlow
+    # (built for another one) makes the environment IMPORT_FAILED, with its message
+    for name in sys.argv[1:]:
+        __import__(name)
     info = describe(tf, seconds)
     info["packages"] = installed_packages()
     sys.stdout.write(json.dumps(info, sort_keys=True) + "\n")
