@@ -224,6 +224,7 @@ def _variant(entry: dict, bases: dict[str, TFRelease], blocks: set[str]) -> TFRe
         base,
         variant=str(entry["name"]),
         package=entry.get("package", base.package),
+        python=str(entry.get("python", base.python)),  # e.g. where the add-on has no wheel
         pins=tuple(p for p in base.pins if Requirement(p).name not in names(pins)) + pins,
         no_deps=tuple(p for p in base.no_deps if Requirement(p).name not in names(pins + no_deps))
         + no_deps,

@@ -25,6 +25,7 @@ from matrix import compat, findings, freshness, page, pictures, registry, status
 from matrix.catalog import load_catalog
 from matrix.engine import env_record_path, read_results
 from matrix.fixtures import load_fixtures
+from matrix.guest.classify import classify_detail, normalize
 from matrix.guest.protocol import ATTEMPTED
 from matrix.home import PROJECT_ROOT, Home, default_home
 from matrix.merge import missing_consumers
@@ -93,10 +94,28 @@ def load_frame(
     for consumer, keys in (planned or {}).items():
         if keys is not None:
             df = df[(df["consumer"] != consumer) | df["key"].isin(keys)]
+    df = reclassified(df)
     df = df.sort_values("finished_at").drop_duplicates(CELL_KEYS, keep="last")
     return df.sort_values(
         CELL_KEYS, key=lambda s: s.map(_version_key) if s.name in ("producer", "consumer") else s
     ).reset_index(drop=True)
+
+
+def reclassified(df: pd.DataFrame) -> pd.DataFrame:
+    """Categories are a pure function of the message: results stored as `other` get the rules
+    added since they were computed (the status is not touched), and messages lose memory
+    addresses, so that old and new results read alike."""
+    df = df.copy()
+    df["message"] = df["message"].map(lambda m: normalize(m) if isinstance(m, str) else m)
+    other = df["error_category"] == "other"
+    if other.any():
+        tail = df["message_tail"] if "message_tail" in df else df["message"]
+        text = df.loc[other, "message"].fillna("") + "\n" + tail[other].fillna("")
+        types = df.loc[other, "exception_type"]
+        found = [classify_detail(t, m) for t, m in zip(types, text, strict=True)]
+        df.loc[other, "error_category"] = [c for c, _ in found]
+        df.loc[other, "error_detail"] = [d for _, d in found]
+    return df
 
 
 def environments(home: Home, versions: list[str]) -> list[dict]:

@@ -55,6 +55,12 @@ CASES = [
 # (exception type, message, category, detail): recorded from real runs (TF 1.15, 2.15, 2.16,
 # 2.21), paths replaced by placeholders as the worker does
 DETAILS = [
+    ("TypeError", "('Keyword argument not understood:', 'output_mode')", "config_incompatible",
+     "output_mode"),
+    ("ValueError", "Object arrays cannot be loaded when allow_pickle=False", "cli_string_input",
+     "allow_pickle"),
+    ("ValueError", "You are trying to load a weight file containing 0 layers into a model with 3 "
+     "layers.", "checkpoint_mismatch", None),
     ("AddonImportError", "import tensorflow_text failed: NotFoundError: <artifact>/_text_ops.so: "
      "undefined symbol: _ZN10tensorflow", "addon_import_failed", "tensorflow_text"),
     ("NotFoundError", "Op type not registered 'DisableCopyOnRead' in binary running on vm. Make "

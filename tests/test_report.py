@@ -171,3 +171,20 @@ def test_results_the_current_plan_does_not_ask_for_are_stale_and_left_out(tmp_pa
     assert len(df[df["consumer"] != "2.9"]) == 2  # not plannable: every result is kept
     assert report.completeness(df, planned).startswith("INCOMPLETE: 2 of 2 planned cells")
     assert report.completeness(df, {"2.9": planned["2.9"]}) == "complete"
+
+
+def test_stored_other_results_get_the_newer_rules_and_lose_memory_addresses(tmp_path):
+    home = Home(tmp_path / "home")
+    old = record("2.9", "2.12", "keras.load_model", "ERROR", "other",
+                 "('Keyword argument not understood:', 'output_mode')", 1)  # fmt: skip
+    kept = record("2.12", "2.9", "tf.saved_model.load", "ERROR", "addon_op_missing", "Op type", 2)
+    addr = record("2.10", "2.10", "tf.saved_model.load", "ERROR", "other",
+                  "<Model object at 0x7f5fa8256c10> cannot be saved", 3)  # fmt: skip
+    for r, t in ((old, "TypeError"), (kept, "NotFoundError"), (addr, "ValueError")):
+        r["exception_type"] = t
+    write_results(home, [old, kept, addr])
+    df = report.load_frame(home, VERSIONS).set_index("producer")
+    assert tuple(df.loc["2.9", ["error_category", "error_detail"]]) == (
+        "config_incompatible", "output_mode")  # fmt: skip
+    assert df.loc["2.12", "error_category"] == "addon_op_missing"  # only `other` is redone
+    assert df.loc["2.10", "message"] == "<Model object at 0x…> cannot be saved"

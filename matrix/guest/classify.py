@@ -44,6 +44,7 @@ RULES = (
      r"objects? (had attributes which were|could not be) (not )?(restored|loaded)|"
      r"Layer count mismatch|expects? \d+ weights?, but the saved weights have|"
      r"Shapes? .* (are|is) incompatible with|weight file .* contains|"
+     r"weight file containing \d+ layers? into a model with \d+ layers?|"
      r"not found in checkpoint|Restoring from checkpoint failed|Nothing except the root object "
      r"matched|not bound to checkpointed values|have no matching checkpointed value", "{key}"),
     ("unsupported_format", r".*",
@@ -65,6 +66,12 @@ RULES = (
      r"argument '(?P<kw2>\w+)'|Error when deserializing class '(?P<cls>\w+)'|from_config|"
      r"got an unexpected|class_name", "{kw}{kw2}{kw3}{cls}"),
     ("config_incompatible", r"JSONDecodeError", r".*", ""),
+    ("config_incompatible", r"TypeError",
+     r"Keyword argument not understood:?'?,? ?'(?P<kw>\w+)'", "{kw}"),
+    # saved_model_cli of TF 2.0 reads --inputs .npy files with numpy's default
+    # allow_pickle=False: string (object) arrays cannot be fed that way
+    ("cli_string_input", r"ValueError", r"Object arrays cannot be loaded when allow_pickle=False",
+     "allow_pickle"),
     ("get_config_missing", r"NotImplementedError",
      r"(?P<layer>\w+)? ?(has arguments|must override) .*get_config|get_config", "{layer}"),
     ("missing_asset", r".*",
@@ -120,6 +127,13 @@ def classify(exc_type, message):
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}\b")
+
+
+def normalize(message):
+    """A message as it reads on any machine and in any run: no memory addresses
+    (`<… object at 0x7f5fa8256c10>` differs from one process to the next)."""
+    return _ADDRESS.sub("0x…", message or "")
 
 
 def first_line(message, limit=300):

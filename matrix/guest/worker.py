@@ -22,7 +22,7 @@ from matrix.guest import protocol
 from matrix.guest.addons import AddonImportError, addon_ops, import_addons
 from matrix.guest.arrays import compare, flatten_outputs, from_json, to_json
 from matrix.guest.calling import SignatureError, call, convention, first_rows
-from matrix.guest.classify import classify_detail, first_line
+from matrix.guest.classify import classify_detail, first_line, normalize
 from matrix.guest.envinfo import describe, import_tensorflow, installed_packages
 from matrix.guest.protocol import ConsumeAnswer, ProduceAnswer, Status
 from matrix.guest.reset import reset_state
@@ -65,7 +65,7 @@ def error_info(exc, places=()):
     for ours in (SignatureError, AddonImportError):  # the harness's own errors, by their name
         if isinstance(exc, ours):
             exc_type = ours.__name__
-    message = str(exc) or repr(exc)
+    message = normalize(str(exc) or repr(exc))
     for path, placeholder in places:
         message = message.replace(path, placeholder)
     category, detail = classify_detail(exc_type, message)
