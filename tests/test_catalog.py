@@ -7,7 +7,7 @@ from matrix.catalog import UnknownVersion, load_catalog
 
 def test_one_entry_per_minor_from_1_15_to_newest():
     cat = load_catalog()
-    minors = [r.minor for r in cat.releases if not r.is_nightly]
+    minors = [r.minor for r in cat.releases if not r.is_nightly and not r.variant]
     assert minors[0] == "1.15"
     assert len(minors) == len(set(minors))
     versions = [Version(m) for m in minors]
@@ -59,3 +59,15 @@ def test_import_failures_are_summarised_by_their_exception_line():
         "      version of tensorflow-cpu==2.99.0, we can conclude that it is unsatisfiable."
     )
     assert "tensorflow-cpu==2.99.0" in _last_line(uv)
+
+
+def test_every_variant_says_what_installing_it_showed_and_joins_a_block():
+    cat = load_catalog()
+    variants = [r for r in cat.releases if r.variant]
+    for r in variants:
+        assert r.evidence and "2026-" in r.evidence, r.minor  # dated evidence, from a real install
+        assert r.blocks and all(cat.block(b) for b in r.blocks), r.minor
+        assert r.minor == f"{r.base_minor}+{r.variant}"
+    for block in cat.blocks:
+        members = [r for r in cat.releases if block.name in r.blocks]
+        assert members, block.name
