@@ -266,8 +266,8 @@ def _probe(release: TFRelease, path: Path) -> dict:
         env=guest_process_env(release),
         timeout=600,
     )
-    if out.returncode != 0:
-        raise EnvUnavailable("IMPORT_FAILED", _last_line(out.stderr))
+    if out.returncode != 0:  # the environment's folder is this machine's: a placeholder
+        raise EnvUnavailable("IMPORT_FAILED", _last_line(out.stderr).replace(str(path), "<env>"))
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
