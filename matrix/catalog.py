@@ -100,6 +100,8 @@ class Catalog:
     platform: str = "x86_64-manylinux_2_28"
     path: Path = field(default=CATALOG_PATH, compare=False)
     blocks: tuple[Block, ...] = (Block(MAIN_BLOCK),)
+    # which Keras 3 releases ran beside which TF, and what TF's metadata admits (evidence)
+    keras3_support: tuple[tuple[str, str, str], ...] = ()
 
     def block(self, name: str) -> Block:
         return {b.name: b for b in self.blocks}[name]
@@ -202,6 +204,9 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
         platform=settings.get("platform", "x86_64-manylinux_2_28"),
         path=path,
         blocks=tuple(blocks),
+        keras3_support=tuple(
+            (tf, v["works"], v["metadata"]) for tf, v in data.get("keras3_support", {}).items()
+        ),  # fmt: skip
     )
 
 

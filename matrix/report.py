@@ -76,6 +76,10 @@ def catalog_data() -> dict:
                     for k, v in registry.formats().items()},
         "loaders": {k: {"doc": v.doc, "reads": list(v.containers), "requires": list(v.requires)}
                     for k, v in registry.loaders().items()},
+        "blocks": {b.name: {"doc": b.doc, "formats": b.formats, "fixtures": b.fixtures}
+                   for b in load_catalog().blocks},
+        "keras3_support": {tf: {"works": works, "metadata": meta}
+                           for tf, works, meta in load_catalog().keras3_support},
     }  # fmt: skip
 
 
