@@ -20,6 +20,11 @@ def ranges(found: Iterable[str], order: list[str]) -> str:
     """'1.15–2.9, 2.12': the versions of `order` that are in `found`, neighbours joined into a
     range ('' when none is)."""
     wanted = set(found)
+    # variants sit right after their base in the order: a set of bases only (or of variants
+    # only) reads across the others, so "2.12–2.21" is not cut at every 2.16+keras3.0
+    kinds = {"+" in v for v in wanted}
+    if len(kinds) == 1:
+        order = [v for v in order if ("+" in v) in kinds]
     runs: list[list[str]] = []
     last = -2
     for i, v in enumerate(order):

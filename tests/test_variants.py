@@ -130,3 +130,13 @@ def test_a_block_can_cover_one_fixture_with_and_without_the_add_on(catalog):
     assert not catalog.crosses(text, base, "keras_sequential", "saved_model")
     assert catalog.crosses(base, base, "keras_sequential", "saved_model")  # main, as before
     assert [r.minor for r in catalog.peers(text, catalog.releases)] == ["2.18", "2.18+text"]
+
+
+def test_version_ranges_read_across_variants_of_the_other_kind():
+    from matrix.spans import ranges
+
+    order = ["2.15", "2.16", "2.16+keras3.0", "2.16+text", "2.17", "2.17+keras3.4", "2.18"]
+    assert ranges({"2.15", "2.16", "2.17", "2.18"}, order) == "2.15–2.18"
+    assert ranges({"2.16+keras3.0", "2.17+keras3.4"}, order) == "2.16+keras3.0, 2.17+keras3.4"
+    # a mixed set is read in the full order: nothing is bridged that was not there
+    assert ranges({"2.16", "2.17", "2.16+text"}, order) == "2.16, 2.16+text–2.17"
