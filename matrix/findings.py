@@ -267,11 +267,11 @@ def markdown(
     """The findings as Markdown: the README's section and reports/findings.md."""
     found = compute(df, order)
     span = ranges(set(df["producer"]), order)
-    out = (
-        [f"**{completeness}**: these findings will change.", ""]
-        if completeness != "complete"
-        else []
-    )
+    out = []
+    if completeness.startswith("INCOMPLETE"):
+        out = [f"**{completeness}**: these findings will change.", ""]
+    elif completeness != "complete":
+        out = [f"*{completeness}.*", ""]
     out += [
         f"Computed by `matrix/findings.py` from {len(df)} cells of TF {span}"
         " (`reports/results.csv.gz`); each names the category, its detail and a real message "

@@ -171,6 +171,7 @@ def test_results_the_current_plan_does_not_ask_for_are_stale_and_left_out(tmp_pa
     assert len(df[df["consumer"] != "2.9"]) == 2  # not plannable: every result is kept
     assert report.completeness(df, planned).startswith("INCOMPLETE: 2 of 2 planned cells")
     assert report.completeness(df, {"2.9": planned["2.9"]}) == "complete"
+    assert report.completeness(df, {"2.9": None}).startswith("unchecked")
 
 
 def test_stored_other_results_get_the_newer_rules_and_lose_memory_addresses(tmp_path):
