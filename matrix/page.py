@@ -21,38 +21,50 @@ from matrix import findings
 from matrix.guest.protocol import ATTEMPTED
 
 TEMPLATES = Path(__file__).parent / "templates"
-# the columns of one embedded case, in order (strings are indexes into `strings`)
-CASE = [
-    "producer",
-    "consumer",
-    "fixture",
-    "format",
-    "loader",
-    "status",
-    "error_category",
-    "error_detail",
-    "message",
-    "returned",
-    "max_abs_error",
-]
+# the columns of one embedded case, in order (strings are indexes into `strings`); the
+# failure's columns come last, so that a passing case's trailing zeros can be left off
+CASE = ["producer", "consumer", "fixture", "format", "loader", "status", "returned",
+        "max_abs_error", "error_category", "error_detail", "message"]  # fmt: skip
 
 
 def embedded(df: pd.DataFrame, order: list[str]) -> dict[str, Any]:
-    """The attempted cells as rows of ints into one string table (NOT_APPLICABLE is left
-    out: a case that does not exist has nothing to inspect)."""
-    cells = df[df["status"].isin(ATTEMPTED)]
-    strings: dict[str, int] = {}
+    """The attempted cells (NOT_APPLICABLE is left out: a case that does not exist has
+    nothing to inspect), compactly: every string once in a table; the cases grouped by
+    (producer, consumer), each pair once with its number of cases; each case the indexes of
+    its other columns, without trailing zeros. `decode` gives the full rows back."""
+    cells = df[df["status"].isin(ATTEMPTED)].reindex(columns=CASE)
+    pos = {v: i for i, v in enumerate(order)}
+    cells = cells.assign(_p=cells["producer"].map(pos), _c=cells["consumer"].map(pos))
+    cells = cells.sort_values(["_p", "_c", "fixture", "format", "loader"], kind="stable")
+    strings: dict[str, int] = {"": 0}
 
     def code(value) -> int:
         text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
         return strings.setdefault(text, len(strings))
 
-    code("")  # index 0 is "nothing"
-    rows = [
-        [code(v) for v in row]
-        for row in cells.reindex(columns=CASE).itertuples(index=False, name=None)
-    ]
-    return {"columns": CASE, "strings": list(strings), "rows": rows, "versions": order}
+    pairs: list[list[int]] = []
+    rows: list[list[int]] = []
+    for (p, c), group in cells.groupby(["producer", "consumer"], sort=False):
+        pairs.append([code(p), code(c), len(group)])
+        for row in group[CASE[2:]].itertuples(index=False, name=None):
+            ints = [code(v) for v in row]
+            while ints and ints[-1] == 0:
+                ints.pop()
+            rows.append(ints)
+    return {"columns": CASE, "strings": list(strings), "pairs": pairs, "rows": rows,
+            "versions": order}  # fmt: skip
+
+
+def decode(data: dict[str, Any]) -> list[dict[str, str]]:
+    """The embedded cases as full rows (what the page's script does, for tests)."""
+    strings, rows, out = data["strings"], iter(data["rows"]), []
+    width = len(data["columns"]) - 2
+    for p, c, n in data["pairs"]:
+        for _ in range(n):
+            ints = next(rows)
+            values = [p, c, *ints, *[0] * (width - len(ints))]
+            out.append(dict(zip(data["columns"], (strings[i] for i in values), strict=True)))
+    return out
 
 
 def _markdown_inline(text: str) -> str:

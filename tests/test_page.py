@@ -29,14 +29,8 @@ FLAGS = [
 
 
 def embedded_cases(html: str) -> list[dict]:
-    data = json.loads(
-        re.search(r'<script id="data" type="application/json">(.*?)</script>', html, re.S)[1]
-    )
-    cells = data["cells"]
-    return [
-        dict(zip(cells["columns"], (cells["strings"][i] for i in row), strict=True))
-        for row in cells["rows"]
-    ]
+    script = re.search(r'<script id="data" type="application/json">(.*?)</script>', html, re.S)
+    return page.decode(json.loads(script[1])["cells"])
 
 
 def render(df) -> str:
@@ -66,7 +60,7 @@ def test_a_message_cannot_end_the_script_that_carries_it():
     df = new_op_matrix()
     df.loc[0, ["status", "message"]] = ["ERROR", "</script><b>x</b>"]
     cases = embedded_cases(render(df))
-    assert cases[0]["message"] == "</script><b>x</b>"
+    assert "</script><b>x</b>" in [c["message"] for c in cases]
 
 
 def dom(path: Path, fragment: str, tmp_path: Path) -> str:
