@@ -13,8 +13,11 @@ from tests.conftest import some_fixtures
 
 pytestmark = pytest.mark.tf
 
+# what a cell says, less its detail: which of several missing variables TF names first in
+# "Could not find variable …" differs between two runs of the same load (seen: y/bias in one,
+# scaled/kernel in the other), so the detail is not part of the comparison
 OUTCOME = ("producer", "consumer", "fixture", "format", "loader", "artifact_status", "status",
-           "error_category", "error_detail", "exception_type")  # fmt: skip
+           "error_category", "exception_type")  # fmt: skip
 
 
 def outcomes(h: Home) -> set[tuple]:
