@@ -148,7 +148,7 @@ def edges(
         )
 
     diagonal = [p for p in producers if (p, p) in failing.index and failing[(p, p)]]
-    for group, _ in _runs([(p, None) for p in diagonal], order):
+    for group, _ in _runs([(p, None) for p in diagonal], producers):
         found.append(finding("diagonal", group, group, group[0]))
     readable = [p for p in producers if p not in diagonal and (p, p) in failing.index]
     for shape in ("older", "newer"):
@@ -165,7 +165,7 @@ def edges(
                 fails.append(c)
             if fails:
                 bounds.append((p, (fails[-1], tuple(sorted(fails, key=pos.__getitem__)))))
-        for group, (bound, consumers) in _runs(bounds, order):
+        for group, (bound, consumers) in _runs(bounds, producers):
             found.append(finding(shape, group, list(consumers), bound))
     return found
 
