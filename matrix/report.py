@@ -68,6 +68,7 @@ PUBLISHED = [
 
 def catalog_data() -> dict:
     """Fixtures, formats and loaders with what they declare: the legend of the dataset."""
+    catalog = load_catalog()
     return {
         "fixtures": {f.name: {"kind": f.kind, "formats": list(f.formats), "doc": f.doc,
                               "requires": list(f.requires), "claim": f.claim}
@@ -77,9 +78,9 @@ def catalog_data() -> dict:
         "loaders": {k: {"doc": v.doc, "reads": list(v.containers), "requires": list(v.requires)}
                     for k, v in registry.loaders().items()},
         "blocks": {b.name: {"doc": b.doc, "formats": b.formats, "fixtures": b.fixtures}
-                   for b in load_catalog().blocks},
+                   for b in catalog.blocks},
         "keras3_support": {tf: {"works": works, "metadata": meta}
-                           for tf, works, meta in load_catalog().keras3_support},
+                           for tf, works, meta in catalog.keras3_support},
     }  # fmt: skip
 
 
