@@ -9,7 +9,10 @@ category, its detail and a real message at the boundary. Three shapes, from the 
 - *newer consumers*: the same towards newer versions (a format a newer release dropped);
 - *the diagonal*: a loader that fails on what its own version saved does not read that format
   there (`keras.load_model` of Keras 3 on a SavedModel directory); that is not a break between
-  versions, and such producers are left out of the first two shapes.
+  versions, and such producers are left out of the first two shapes;
+- *without the add-on*: what an environment with an add-on (tensorflow-text) wrote fails in one
+  without it (`addon_op_missing`), whatever the versions; such consumers are neither older nor
+  newer, and are left out of the first two shapes.
 
 Computed per format over every loader ("any loader"), per (format, loader), and per fixture;
 a finding a coarser level already states is not repeated. Reads only the published columns
@@ -27,11 +30,12 @@ from matrix.guest.protocol import LOADED
 from matrix.spans import ranges
 
 ANY = "any loader"
+ADDON = "addon_op_missing"  # the category of a consumer without the producer's add-on
 
 
 @dataclass(frozen=True)
 class Finding:
-    shape: str  # "older", "newer" or "diagonal"
+    shape: str  # "older", "newer", "diagonal" or "addon"
     format: str
     loader: str  # a loader's name, or ANY
     fixture: str | None  # None: every fixture of the format
@@ -52,6 +56,11 @@ class Finding:
             head = (
                 f"`{self.loader}` does not read {what} even in the TF that wrote it "
                 f"({self.producers})"
+            )
+        elif self.shape == "addon":
+            head = (
+                f"{what} written by TF {self.producers} cannot be loaded without the add-on it "
+                f"needs {how} (tried: TF {self.consumers})"
             )
         elif self.shape == "older":
             head = (
@@ -92,9 +101,12 @@ def _passing(t: pd.DataFrame) -> pd.DataFrame:
     return per_fixture.groupby(["producer", "consumer"]).agg(["size", "sum"])
 
 
-def _cause(t: pd.DataFrame, producers: Iterable[str], consumer: str) -> tuple:
-    """The most common failure where the boundary consumer met these producers."""
+def _cause(t: pd.DataFrame, producers: Iterable[str], consumer: str, why: str = "") -> tuple:
+    """The most common failure (of category `why`, if given) where the boundary consumer met
+    these producers."""
     at = t[t["producer"].isin(list(producers)) & (t["consumer"] == consumer) & ~t["passed"]]
+    if why:
+        at = at[at["why"] == why]
     top = at.groupby(["why", "error_detail"]).size().reset_index(name="n")
     top = top.sort_values(["n", "why", "error_detail"], ascending=[False, True, True]).iloc[0]
     ex = at[(at["why"] == top["why"]) & (at["error_detail"] == top["error_detail"])]
@@ -130,7 +142,7 @@ def edges(
     found: list[Finding] = []
 
     def finding(shape, group, consumers, bound) -> Finding:
-        category, detail, message, example = _cause(t, group, bound)
+        category, detail, message, example = _cause(t, group, bound, ADDON * (shape == "addon"))
         n = int(((t["producer"].isin(group)) & t["consumer"].isin(consumers) & ~t["passed"]).sum())
         return Finding(
             shape,
@@ -151,11 +163,22 @@ def edges(
     for group, _ in _runs([(p, None) for p in diagonal], producers):
         found.append(finding("diagonal", group, group, group[0]))
     readable = [p for p in producers if p not in diagonal and (p, p) in failing.index]
+    # consumers that fail because they lack the producer's add-on: another axis than versions
+    addon_pairs = set(t.loc[t["why"] == ADDON, ["producer", "consumer"]].itertuples(index=False))
+    without = {
+        p: tuple(sorted((c for c in counts.loc[p].index if (p, c) in addon_pairs
+                         and failing[(p, c)]), key=pos.__getitem__))
+        for p in readable
+    }  # fmt: skip
+    needing = [p for p in readable if without[p]]
+    for group, consumers in _runs([(p, without[p]) for p in needing], needing):
+        found.append(finding("addon", group, list(consumers), consumers[0]))
     for shape in ("older", "newer"):
         bounds = []
         for p in readable:
             others = [c for c in counts.loc[p].index if (pos[c] < pos[p]) == (shape == "older")]
-            others = sorted((c for c in others if c != p), key=pos.__getitem__)
+            others = sorted((c for c in others if c != p and c not in without[p]),
+                            key=pos.__getitem__)  # fmt: skip
             if shape == "newer":
                 others.reverse()  # walk from the far end towards the producer
             fails = []

@@ -16,15 +16,23 @@ def minor_key(minor: str) -> tuple:
     return (numbers, natural)
 
 
+def family(minor: str) -> str:
+    """What kind of environment a name is: '' for a TensorFlow release, 'keras' for
+    2.18+keras3.6, 'text' for 2.18+text (the variant without its version)."""
+    return re.sub(r"[\d.]+$", "", minor.partition("+")[2])
+
+
 def ranges(found: Iterable[str], order: list[str]) -> str:
     """'1.15–2.9, 2.12': the versions of `order` that are in `found`, neighbours joined into a
-    range ('' when none is)."""
+    range ('' when none is). Each kind of environment is read on its own, releases first:
+    '2.12–2.21, 2.12+text–2.21+text' (a range of releases is not cut at every 2.16+keras3.0
+    between them, and a range of text variants not at every 2.13)."""
     wanted = set(found)
-    # variants sit right after their base in the order: a set of bases only (or of variants
-    # only) reads across the others, so "2.12–2.21" is not cut at every 2.16+keras3.0
-    kinds = {"+" in v for v in wanted}
-    if len(kinds) == 1:
-        order = [v for v in order if ("+" in v) in kinds]
+    kinds = sorted({family(v) for v in wanted})
+    return ", ".join(_runs(wanted, [v for v in order if family(v) == kind]) for kind in kinds)
+
+
+def _runs(wanted: set[str], order: list[str]) -> str:
     runs: list[list[str]] = []
     last = -2
     for i, v in enumerate(order):

@@ -170,3 +170,28 @@ def test_the_readme_findings_are_generated_from_the_committed_data():
     readme = report.README.read_text()
     start = readme.index(report.FINDINGS_START) + len(report.FINDINGS_START) + 1
     assert readme[start : readme.index(report.FINDINGS_END)] == section
+
+
+def test_a_consumer_without_the_add_on_is_neither_older_nor_newer():
+    order = ["2.12", "2.12+text", "2.13", "2.13+text", "2.14", "2.14+text"]
+    op = "Op type not registered 'TFText>Tokenize'"
+    rows = []
+    for p in order:
+        for c in order:
+            if "+text" in p and "+text" not in c:
+                rows.append(cell(p, c, "ERROR", category="addon_op_missing", detail="TFText>Tokenize",
+                                 message=op))  # fmt: skip
+            elif p == "2.14+text" and c == "2.12+text":  # a real version break among variants
+                rows.append(cell(p, c, "ERROR", category="missing_op", detail="NewOp", message=OP))
+            else:
+                rows.append(cell(p, c, "PASS"))
+    found = findings.compute(pd.DataFrame(rows), order)["formats"]
+    shapes = {(f.shape, f.producers, f.consumers, f.category) for f in found}
+    assert shapes == {
+        ("addon", "2.12+text–2.14+text", "2.12–2.14", "addon_op_missing"),
+        ("older", "2.14+text", "2.12+text", "missing_op"),
+    }
+    [addon] = [f for f in found if f.shape == "addon"]
+    assert "cannot be loaded without the add-on it needs with any loader (tried: TF 2.12–2.14)" in (
+        addon.sentence
+    )

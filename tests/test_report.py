@@ -189,3 +189,28 @@ def test_stored_other_results_get_the_newer_rules_and_lose_memory_addresses(tmp_
         "config_incompatible", "output_mode")  # fmt: skip
     assert df.loc["2.12", "error_category"] == "addon_op_missing"  # only `other` is redone
     assert df.loc["2.10", "message"] == "<Model object at 0x…> cannot be saved"
+
+
+def test_stored_results_get_todays_rules_and_the_addon_ops_the_guest_named():
+    forward = (
+        "Converting GraphDef to Graph has failed with an error: 'Op type not registered '{}' in "
+        "binary running on vm. … larger than TensorFlow's forward compatibility guarantee"
+    )
+    rows = [
+        record("2.12", "2.9", "tf1.Session", "ERROR", "graphdef_too_new",
+               forward.format("DisableCopyOnRead"), 1),
+        record("2.13+text", "2.12", "tf1.Session", "ERROR", "graphdef_too_new",
+               forward.format("TFText>Tokenize"), 2),
+        dict(record("2.13+text", "2.12", "tf.saved_model.load", "ERROR", "addon_op_missing",
+                    "Op type not registered 'TFText>Tokenize'", 3), error_detail="TFText>Tokenize"),
+        dict(record("2.12", "2.9", "tf.saved_model.load", "MISMATCH", "numeric_mismatch",
+                    "max error 0.1", 4), error_detail=None),
+    ]  # fmt: skip
+    df = report.reclassified(pd.DataFrame(rows).assign(exception_type="ValueError"))
+    details = [d if isinstance(d, str) else None for d in df["error_detail"]]
+    assert list(zip(df["error_category"], details, strict=True)) == [
+        ("missing_op", "DisableCopyOnRead"),  # the op, not the compatibility note
+        ("addon_op_missing", "TFText>Tokenize"),  # the guest named it an add-on's op
+        ("addon_op_missing", "TFText>Tokenize"),
+        ("numeric_mismatch", None),  # not a message's category: untouched
+    ]

@@ -13,15 +13,19 @@ import re
 # (category, exception type regex, message regex, detail template)
 # fmt: off
 RULES = (
-    # the GraphDef's producer version is beyond the consumer's forward-compatibility window
-    ("graphdef_too_new", r".*",
-     r"GraphDef producer version (?P<v>\d+)?.*larger than TensorFlow's forward compatibility|"
-     r"larger than TensorFlow's forward compatibility guarantee", "{v}"),
     # an add-on (tensorflow-text, …) is installed but cannot be imported: built for another TF
     ("addon_import_failed", r"AddonImportError", r"import (?P<mod>[\w.]+) failed", "{mod}"),
+    # before graphdef_too_new: TF 1.x-style loaders append the forward-compatibility note to
+    # "Op type not registered", and the op is what a user can act on
     ("missing_op", r".*",
      r"Op type not registered '(?P<op>[^']+)'|No OpKernel was registered to support Op "
      r"'(?P<op2>[^']+)'|OpKernel was registered|no kernel", "{op}{op2}"),
+    # the GraphDef's producer version is beyond the consumer's forward-compatibility window;
+    # the detail is the GraphDef version that wrote it
+    ("graphdef_too_new", r".*",
+     r"GraphDef producer version (?P<v>\d+)?.*larger than TensorFlow's forward compatibility|"
+     r"produced by a binary built when GraphDef version was (?P<v2>\d+)|"
+     r"larger than TensorFlow's forward compatibility guarantee", "{v}{v2}"),
     # an op exists but gained attributes/inputs in a newer TF (e.g. VarHandleOp debug_name)
     ("op_changed", r".*",
      r"NodeDef mentions attr '(?P<attr>[^']+)' not in Op<name=(?P<op>[\w>]+)|"
