@@ -55,6 +55,15 @@ CASES = [
 # (exception type, message, category, detail): recorded from real runs (TF 1.15, 2.15, 2.16,
 # 2.21), paths replaced by placeholders as the worker does
 DETAILS = [
+    ("AttributeError", "module 'tensorflow_core.keras.layers' has no attribute 'Hashing'",
+     "api_missing", "layers.Hashing"),
+    ("KeyError", "\"Unable to synchronously open object (object 'vars' doesn't exist)\"",
+     "weights_layout", "vars"),
+    ("KeyError", "'layers'", "config_incompatible", "layers"),
+    ("KeyError", "'kernel'", "other", "KeyError"),  # not a config key: stays unexplained
+    ("ValueError", "Model <fx.TwoLayerNet object at 0x…> cannot be saved because the input shapes "
+     "have not been set. Usually, input shapes are automatically determined from calling .fit() "
+     "or .predict().", "not_built", None),
     ("TypeError", "('Keyword argument not understood:', 'output_mode')", "config_incompatible",
      "output_mode"),
     ("ValueError", "Object arrays cannot be loaded when allow_pickle=False", "cli_string_input",

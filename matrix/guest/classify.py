@@ -40,6 +40,20 @@ RULES = (
     ("python_incompatible", r".*",
      r"bad marshal data|code\(\) argument|unknown opcode|code expected at most|"
      r"marshal", ""),
+    # the model's code (rebuilt by the consumer for weights) uses an API this TF lacks
+    ("api_missing", r"AttributeError",
+     r"module '(?:[\w.]*\.)?(?P<mod>\w+)' has no attribute '(?P<attr>\w+)'", "{mod}.{attr}"),
+    # Keras >= 2.13 reads a file named *.weights.h5 in the Keras 3 layout (`vars` groups); one
+    # written by an older Keras has the legacy layout (groups by layer name)
+    ("weights_layout", r"KeyError", r"object '(?P<obj>vars)' doesn't exist", "{obj}"),
+    # a model config written by another Keras lacks a key this Keras looks up
+    ("config_incompatible", r"KeyError",
+     r"^'(?P<key>layers|config|class_name|module|registered_name|build_config|inbound_nodes|"
+     r"batch_input_shape)'$", "{key}"),
+    # saving a subclassed model whose input shapes are unknown (never called or built)
+    ("not_built", r"ValueError",
+     r"input shapes have not been set|has not (yet )?been built|weights? (are|is) not created",
+     ""),
     ("variable_not_restored", r".*",
      r"Could not find variable (?P<var>[^\s.]+(\.[^\s.]+)*?)\.? |uninitialized value "
      r"(?P<var2>\S+)|Attempting to use uninitialized", "{var}{var2}"),
