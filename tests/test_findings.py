@@ -179,7 +179,8 @@ def test_a_consumer_without_the_add_on_is_neither_older_nor_newer():
     for p in order:
         for c in order:
             if "+text" in p and "+text" not in c:
-                rows.append(cell(p, c, "ERROR", category="addon_op_missing", detail="TFText>Tokenize",
+                tokenize = "TFText>Tokenize"
+                rows.append(cell(p, c, "ERROR", category="addon_op_missing", detail=tokenize,
                                  message=op))  # fmt: skip
             elif p == "2.14+text" and c == "2.12+text":  # a real version break among variants
                 rows.append(cell(p, c, "ERROR", category="missing_op", detail="NewOp", message=OP))
