@@ -16,6 +16,7 @@ import gzip
 import json
 import os
 import platform
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -256,16 +257,19 @@ def stamp(df: pd.DataFrame) -> dict:
     }
 
 
-def completeness(df: pd.DataFrame, planned: dict[str, set[str] | None]) -> str:
+def completeness(
+    df: pd.DataFrame, planned: dict[str, set[str] | None], unusable: Iterable[str] = ()
+) -> str:
     """'complete' when every planned cell has a result, else how far the run got. Where no
     consumer can be planned here (a merge of CI shards: results without environments), it
-    cannot be checked, and says so."""
+    cannot be checked, and says so. `unusable`: environments the run tried and could not set
+    up (IMPORT_FAILED, …): they have no cells, and the environments table says why."""
     known = {c: keys for c, keys in planned.items() if keys is not None}
     if not known:
         return "unchecked: none of these environments is on this machine (a merge of shards)"
     total = sum(len(k) for k in known.values())
     have = int(df["consumer"].isin(list(known)).sum())
-    unknown = sorted(set(planned) - set(known), key=_version_key)
+    unknown = sorted(set(planned) - set(known) - set(unusable), key=_version_key)
     if have >= total and not unknown:
         return "complete"
     text = f"INCOMPLETE: {have} of {total} planned cells have results"
@@ -361,7 +365,8 @@ def write_report(home: Home, versions: list[str], out_dir: Path, force: bool = F
     df = load_frame(home, versions, planned)
     envs = environments(home, versions)
     meta = stamp(df)
-    meta["completeness"] = completeness(df, planned)
+    tried = {e["tf"] for e in envs if e["status"] not in ("OK", "NOT_RUN", "MISSING_SHARD")}
+    meta["completeness"] = completeness(df, planned, tried)
     published = df[PUBLISHED].sort_values(CELL_KEYS[2:] + CELL_KEYS[:2], kind="stable")
     # gzip with no timestamp in its header: the same cells give the same bytes
     with gzip.GzipFile(out_dir / "results.csv.gz", "wb", mtime=0) as f:

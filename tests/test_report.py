@@ -172,6 +172,10 @@ def test_results_the_current_plan_does_not_ask_for_are_stale_and_left_out(tmp_pa
     assert report.completeness(df, planned).startswith("INCOMPLETE: 2 of 2 planned cells")
     assert report.completeness(df, {"2.9": planned["2.9"]}) == "complete"
     assert report.completeness(df, {"2.9": None}).startswith("unchecked")
+    # an environment the run tried and could not set up has no cells, and is no gap
+    tried = {"2.9": planned["2.9"], "2.18+text2.17": None}
+    assert "never run on this machine: 2.18+text2.17" in report.completeness(df, tried)
+    assert report.completeness(df, tried, unusable=["2.18+text2.17"]) == "complete"
 
 
 def test_stored_other_results_get_the_newer_rules_and_lose_memory_addresses(tmp_path):
