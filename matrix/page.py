@@ -107,6 +107,7 @@ def render(
                 "status",
                 "tensorflow",
                 "keras",
+                "add-ons",
                 "numpy",
                 "pins",
                 "blocks",

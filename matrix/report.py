@@ -134,6 +134,13 @@ def reclassified(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def addons(imports: Iterable[str], packages: dict[str, str]) -> str:
+    """'tensorflow-text 2.12.1': the installed distribution of each add-on module an environment
+    imports (a module's distribution is its name with dashes, as for every add-on so far)."""
+    dists = [m.replace("_", "-") for m in imports]
+    return ", ".join(f"{d} {packages[d]}" if d in packages else d for d in dists)
+
+
 def environments(home: Home, versions: list[str]) -> list[dict]:
     catalog = load_catalog().by_minor()
     missing = set(missing_consumers(home))
@@ -152,6 +159,7 @@ def environments(home: Home, versions: list[str]) -> list[dict]:
             "tf": minor, "release": release.version, "package": release.package,
             "python": info.get("python", release.python), "status": record.get("status"),
             "tensorflow": info.get("tensorflow"), "keras": info.get("keras"),
+            "add-ons": addons(release.imports, info.get("packages", {})),
             "numpy": info.get("numpy"), "import_seconds": info.get("import_seconds"),
             "reason": record.get("reason", ""), "pins": ", ".join(release.pins + release.no_deps),
             "blocks": ", ".join(release.blocks), "evidence": release.evidence,
@@ -304,8 +312,8 @@ def render_markdown(df, envs, versions, meta) -> str:
         return tabulate(data, headers, tablefmt="github", disable_numparse=True, **kw)
 
     out += ["## Environments", ""]
-    env_cols = ["tf", "release", "package", "python", "status", "tensorflow", "keras", "numpy",
-                "pins", "blocks", "reason"]  # fmt: skip
+    env_cols = ["tf", "release", "package", "python", "status", "tensorflow", "keras", "add-ons",
+                "numpy", "pins", "blocks", "reason"]  # fmt: skip
     out.append(table([[e[c] for c in env_cols] for e in envs], env_cols))
     unavailable = unavailable_envs(envs)
     out += ["", "## All loaders", "", table(pivot(df, versions, unavailable))]

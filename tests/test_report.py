@@ -218,3 +218,10 @@ def test_stored_results_get_todays_rules_and_the_addon_ops_the_guest_named():
         ("addon_op_missing", "TFText>Tokenize"),
         ("numeric_mismatch", None),  # not a message's category: untouched
     ]
+
+
+def test_the_environments_table_names_each_add_on_with_its_installed_version():
+    packages = {"tensorflow-text": "2.12.1", "keras": "2.12.0"}
+    assert report.addons(("tensorflow_text",), packages) == "tensorflow-text 2.12.1"
+    assert report.addons((), packages) == ""
+    assert report.addons(("tensorflow_text",), {}) == "tensorflow-text"  # not installed: named
