@@ -14,6 +14,12 @@ category, its detail and a real message at the boundary. Three shapes, from the 
   without it (`addon_op_missing`), whatever the versions; such consumers are neither older nor
   newer, and are left out of the first two shapes.
 
+Older and newer are read among environments of one kind: releases among releases (the TF axis,
+each with the Keras it installs), Keras variants among Keras variants (2.16+keras3.0 … 3.14: the
+Keras axis), add-on variants among add-on variants. Crossings of kinds are in the grids and the
+dataset, not in boundaries, since no order puts "2.18 with its Keras" and "2.16 with Keras 3.6"
+on one line.
+
 Computed per format over every loader ("any loader"), per (format, loader), and per fixture;
 a finding a coarser level already states is not repeated. Reads only the published columns
 (`reports/results.csv.gz`), so the README's section is reproducible from the committed data.
@@ -27,7 +33,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from matrix.guest.protocol import LOADED
-from matrix.spans import ranges
+from matrix.spans import family, ranges
 
 ANY = "any loader"
 ADDON = "addon_op_missing"  # the category of a consumer without the producer's add-on
@@ -176,9 +182,18 @@ def edges(
     for shape in ("older", "newer"):
         bounds = []
         for p in readable:
-            others = [c for c in counts.loc[p].index if (pos[c] < pos[p]) == (shape == "older")]
-            others = sorted((c for c in others if c != p and c not in without[p]),
-                            key=pos.__getitem__)  # fmt: skip
+            # like with like: a release's boundary among releases, a Keras variant's among
+            # Keras variants (2.18 with the Keras it installs is not "newer" than 2.16 with
+            # Keras 3.14 in any sense a reader could act on)
+            others = [
+                c
+                for c in counts.loc[p].index
+                if (pos[c] < pos[p]) == (shape == "older")
+                and family(c) == family(p)
+                and c != p
+                and c not in without[p]
+            ]
+            others.sort(key=pos.__getitem__)
             if shape == "newer":
                 others.reverse()  # walk from the far end towards the producer
             fails = []
@@ -298,7 +313,9 @@ def markdown(
     out += [
         f"Computed by `matrix/findings.py` from {len(df)} cells of TF {span}"
         " (`reports/results.csv.gz`); each names the category, its detail and a real message "
-        "at the boundary.",
+        "at the boundary. Older and newer are read among environments of one kind: releases "
+        "(the TF axis), Keras variants (2.16+keras3.0 …: the Keras axis), add-on variants; a "
+        "consumer without the add-on a model needs has its own line.",
         "",
         "**By format, over every loader:**",
         "",

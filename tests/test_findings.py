@@ -196,3 +196,22 @@ def test_a_consumer_without_the_add_on_is_neither_older_nor_newer():
     assert "cannot be loaded without the add-on it needs with any loader (tried: TF 2.12–2.14)" in (
         addon.sentence
     )
+
+
+def test_boundaries_are_read_among_environments_of_one_kind():
+    # the Keras axis (variants) and the TF axis (releases) each have their boundary; a release
+    # reading a variant's file (or the reverse) is a crossing, not "older" or "newer"
+    order = ["2.16", "2.16+keras3.0", "2.16+keras3.1", "2.16+keras3.2", "2.17", "2.18"]
+    rows = []
+    for p in order:
+        for c in order:
+            fails = (p == "2.16+keras3.2" and c in ("2.16+keras3.0", "2.16+keras3.1")) or (
+                p == "2.18" and c in ("2.16", "2.16+keras3.0")
+            )
+            rows.append(cell(p, c, "ERROR", category="config_incompatible", message="x")
+                        if fails else cell(p, c, "PASS"))  # fmt: skip
+    found = findings.compute(pd.DataFrame(rows), order)["formats"]
+    assert {(f.shape, f.producers, f.consumers) for f in found} == {
+        ("older", "2.16+keras3.2", "2.16+keras3.0–2.16+keras3.1"),  # the Keras axis
+        ("older", "2.18", "2.16"),  # the TF axis: 2.17 loads it, 2.16 does not
+    }
