@@ -144,7 +144,9 @@ def edges(
     counts = _passing(t)
     failing = counts["sum"] == 0
     pos = {v: i for i, v in enumerate(order)}
-    producers = sorted(set(t["producer"]), key=pos.__getitem__)
+    # each kind in its own run (releases, then each kind of variant), so that 2.16 and 2.17
+    # are neighbours though 2.16's Keras variants sit between them in `order`
+    producers = sorted(set(t["producer"]), key=lambda p: (family(p), pos[p]))
     found: list[Finding] = []
 
     def finding(shape, group, consumers, bound) -> Finding:

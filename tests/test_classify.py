@@ -55,6 +55,16 @@ CASES = [
 # (exception type, message, category, detail): recorded from real runs (TF 1.15, 2.15, 2.16,
 # 2.21), paths replaced by placeholders as the worker does
 DETAILS = [
+    # TF 1.x-style loaders append the forward-compatibility note: the op or attribute wins
+    ("ValueError", "Converting GraphDef to Graph has failed with an error: 'NodeDef mentions "
+     "attr 'debug_name' not in Op<name=VarHandleOp; signature= -> resource:resource'. The "
+     "GraphDef was produced by a binary built when GraphDef version was 1645. The difference "
+     "between these versions is larger than TensorFlow's forward compatibility guarantee",
+     "op_changed", "VarHandleOp.debug_name"),
+    ("ValueError", "Converting GraphDef to Graph has failed. The binary trying to import the "
+     "GraphDef was built when GraphDef version was 440. The GraphDef was produced by a binary "
+     "built when GraphDef version was 1645. The difference between these versions is larger "
+     "than TensorFlow's forward compatibility guarantee.", "graphdef_too_new", "1645"),
     ("AttributeError", "module 'tensorflow_core.keras.layers' has no attribute 'Hashing'",
      "api_missing", "layers.Hashing"),
     ("KeyError", "\"Unable to synchronously open object (object 'vars' doesn't exist)\"",

@@ -215,3 +215,16 @@ def test_boundaries_are_read_among_environments_of_one_kind():
         ("older", "2.16+keras3.2", "2.16+keras3.0–2.16+keras3.1"),  # the Keras axis
         ("older", "2.18", "2.16"),  # the TF axis: 2.17 loads it, 2.16 does not
     }
+
+
+def test_neighbouring_releases_group_across_the_variants_between_them():
+    order = ["2.14", "2.15", "2.16", "2.16+keras3.0", "2.16+text", "2.17", "2.18"]
+    rows = [
+        cell(p, c, "ERROR", category="config_incompatible", message="x")
+        if p in ("2.16", "2.17", "2.18") and c in ("2.14", "2.15")
+        else cell(p, c, "PASS")
+        for p in order
+        for c in order
+    ]
+    [f] = findings.compute(pd.DataFrame(rows), order)["formats"]
+    assert (f.shape, f.producers, f.consumers) == ("older", "2.16–2.18", "2.14–2.15")

@@ -15,21 +15,21 @@ import re
 RULES = (
     # an add-on (tensorflow-text, …) is installed but cannot be imported: built for another TF
     ("addon_import_failed", r"AddonImportError", r"import (?P<mod>[\w.]+) failed", "{mod}"),
-    # before graphdef_too_new: TF 1.x-style loaders append the forward-compatibility note to
-    # "Op type not registered", and the op is what a user can act on
+    # missing_op and op_changed before graphdef_too_new: TF 1.x-style loaders append the
+    # forward-compatibility note to them, and the op (or attribute) is what a user acts on
     ("missing_op", r".*",
      r"Op type not registered '(?P<op>[^']+)'|No OpKernel was registered to support Op "
      r"'(?P<op2>[^']+)'|OpKernel was registered|no kernel", "{op}{op2}"),
+    # an op exists but gained attributes/inputs in a newer TF (e.g. VarHandleOp debug_name)
+    ("op_changed", r".*",
+     r"NodeDef mentions attr '(?P<attr>[^']+)' not in Op<name=(?P<op>[\w>]+)|"
+     r"NodeDef expected inputs|NodeDef missing attr '(?P<attr2>[^']+)'", "{op}.{attr}{attr2}"),
     # the GraphDef's producer version is beyond the consumer's forward-compatibility window;
     # the detail is the GraphDef version that wrote it
     ("graphdef_too_new", r".*",
      r"GraphDef producer version (?P<v>\d+)?.*larger than TensorFlow's forward compatibility|"
      r"produced by a binary built when GraphDef version was (?P<v2>\d+)|"
      r"larger than TensorFlow's forward compatibility guarantee", "{v}{v2}"),
-    # an op exists but gained attributes/inputs in a newer TF (e.g. VarHandleOp debug_name)
-    ("op_changed", r".*",
-     r"NodeDef mentions attr '(?P<attr>[^']+)' not in Op<name=(?P<op>[\w>]+)|"
-     r"NodeDef expected inputs|NodeDef missing attr '(?P<attr2>[^']+)'", "{op}.{attr}{attr2}"),
     # tf.saved_model.save of a Keras model: Keras 2 cannot rebuild it without keras_metadata.pb
     ("keras_metadata_missing", r".*", r"lacks the (TF-)?Keras metadata|keras_metadata\.pb", ""),
     ("not_callable", r".*", r"'(?P<t>\w+)' object is not callable", "{t}"),
