@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from matrix.cli import fail
-from matrix.guest.classify import classify_detail
+from matrix.guest.classify import classify_pasted
 from matrix.guest.protocol import LOADED
 from matrix.home import PROJECT_ROOT
 from matrix.spans import ranges
@@ -140,7 +140,7 @@ def _by_format_and_loader(rows, order: list[str], title: str, every: str) -> lis
 
 
 def error(data: dict, args) -> list[str]:
-    category, detail = classify_detail(args.type or "", args.message)
+    category, detail = classify_pasted(args.type or "", args.message)
     out = [f"category: {category}" + (f" ({detail})" if detail else "")]
     if category == "other":
         return out + ["  not a known category: the matrix has not seen this message"]

@@ -100,3 +100,23 @@ def test_the_three_questions_on_the_committed_data_agree_with_the_cells():
         assert rc == 0 and out.startswith("category: missing_op"), out
         where = failed[failed["error_detail"] == ex["error_detail"]]
         assert f"{len(where)} cells:" in out, out
+
+
+@pytest.mark.skipif(not PUBLISHED.exists(), reason="no published dataset yet")
+def test_a_dying_process_message_is_a_crash_and_found_where_it_happened():
+    cells = pd.read_csv(PUBLISHED.with_name("results.csv.gz"), dtype=str, keep_default_na=False)
+    crashed = cells[cells["status"] == "CRASH"]
+    rc, out, _ = ask(PUBLISHED, "error", "Fatal Python error: Segmentation fault")
+    assert rc == 0 and out.startswith("category: crash"), out
+    if len(crashed):  # the committed run has real segfaults (Lambda bytecode, Python 3.13)
+        assert f"{len(crashed)} cells:" in out, out
+    else:
+        assert "has no cell with this error" in out, out
+
+
+def test_pasted_messages_of_a_dying_process_are_told_apart_from_exceptions():
+    from matrix.guest.classify import classify_pasted
+
+    assert classify_pasted("", "Fatal Python error: Segmentation fault")[0] == "crash"
+    assert classify_pasted("", "no answer after 120s while loading")[0] == "timeout"
+    assert classify_pasted("NotFoundError", OP)[0] == "missing_op"

@@ -139,6 +139,23 @@ def classify_detail(exc_type, message):
     return "other", exc_type or None
 
 
+# When the loading process itself dies, no exception reaches the worker: the supervisor records
+# `crash` or `timeout`. A message a user pastes (`query error`) is matched against these first.
+PROCESS_RULES = (
+    ("crash", r"Segmentation fault|SIGSEGV|SIGABRT|SIGBUS|Fatal Python error|core dumped|"
+              r"killed by signal"),
+    ("timeout", r"no answer after [\d.]+s|timed out"),
+)  # fmt: skip
+
+
+def classify_pasted(exc_type, message):
+    """classify_detail for a message as a user saw it, which may be a dying process's."""
+    for category, pattern in PROCESS_RULES:
+        if re.search(pattern, message or "", re.IGNORECASE):
+            return category, None
+    return classify_detail(exc_type, message)
+
+
 def classify(exc_type, message):
     """Category name for an exception given by its type name and message."""
     return classify_detail(exc_type, message)[0]
