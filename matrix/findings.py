@@ -150,7 +150,8 @@ def edges(
     found: list[Finding] = []
 
     def finding(shape, group, consumers, bound) -> Finding:
-        category, detail, message, example = _cause(t, group, bound, ADDON * (shape == "addon"))
+        why = ADDON if shape == "addon" else ""
+        category, detail, message, example = _cause(t, group, bound, why)
         n = int(((t["producer"].isin(group)) & t["consumer"].isin(consumers) & ~t["passed"]).sum())
         return Finding(
             shape,

@@ -26,16 +26,17 @@ TEMPLATES = Path(__file__).parent / "templates"
 CASE = ["producer", "consumer", "fixture", "format", "loader", "status", "returned",
         "max_abs_error", "error_category", "error_detail", "message"]  # fmt: skip
 
+# the environments table, here and in compatibility.md
+ENV_COLUMNS = ["tf", "release", "package", "python", "status", "tensorflow", "keras", "add-ons",
+               "numpy", "pins", "blocks", "reason"]  # fmt: skip
+
 
 def embedded(df: pd.DataFrame, order: list[str]) -> dict[str, Any]:
     """The attempted cells (NOT_APPLICABLE is left out: a case that does not exist has
     nothing to inspect), compactly: every string once in a table; the cases grouped by
     (producer, consumer), each pair once with its number of cases; each case the indexes of
     its other columns, without trailing zeros. `decode` gives the full rows back."""
-    cells = df[df["status"].isin(ATTEMPTED)].reindex(columns=CASE)
-    pos = {v: i for i, v in enumerate(order)}
-    cells = cells.assign(_p=cells["producer"].map(pos), _c=cells["consumer"].map(pos))
-    cells = cells.sort_values(["_p", "_c", "fixture", "format", "loader"], kind="stable")
+    cells = findings.canonical(df[df["status"].isin(ATTEMPTED)].reindex(columns=CASE), order)
     strings: dict[str, int] = {"": 0}
 
     def code(value) -> int:
@@ -96,26 +97,7 @@ def render(
 ) -> str:
     found = findings.compute(df, order)
     claim_of = {k: v["claim"] for k, v in catalog["fixtures"].items()}
-    env_rows = [
-        {
-            k: e.get(k)
-            for k in (
-                "tf",
-                "release",
-                "package",
-                "python",
-                "status",
-                "tensorflow",
-                "keras",
-                "add-ons",
-                "numpy",
-                "pins",
-                "blocks",
-                "reason",
-            )
-        }
-        for e in envs
-    ]
+    env_rows = [{k: e.get(k) for k in ENV_COLUMNS} for e in envs]
     data = {
         "cells": embedded(df, order),
         "envs": {

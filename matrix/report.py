@@ -312,9 +312,8 @@ def render_markdown(df, envs, versions, meta) -> str:
         return tabulate(data, headers, tablefmt="github", disable_numparse=True, **kw)
 
     out += ["## Environments", ""]
-    env_cols = ["tf", "release", "package", "python", "status", "tensorflow", "keras", "add-ons",
-                "numpy", "pins", "blocks", "reason"]  # fmt: skip
-    out.append(table([[e[c] for c in env_cols] for e in envs], env_cols))
+    cols = page.ENV_COLUMNS
+    out.append(table([[e[c] for c in cols] for e in envs], cols))
     unavailable = unavailable_envs(envs)
     out += ["", "## All loaders", "", table(pivot(df, versions, unavailable))]
     for loader, spec in registry.loaders().items():
@@ -373,8 +372,8 @@ def write_report(home: Home, versions: list[str], out_dir: Path, force: bool = F
     df = load_frame(home, versions, planned)
     envs = environments(home, versions)
     meta = stamp(df)
-    tried = {e["tf"] for e in envs if e["status"] not in ("OK", "NOT_RUN", "MISSING_SHARD")}
-    meta["completeness"] = completeness(df, planned, tried)
+    unusable = {e["tf"] for e in envs if e["status"] not in ("OK", "NOT_RUN", "MISSING_SHARD")}
+    meta["completeness"] = completeness(df, planned, unusable)
     published = df[PUBLISHED].sort_values(CELL_KEYS[2:] + CELL_KEYS[:2], kind="stable")
     # gzip with no timestamp in its header: the same cells give the same bytes
     with gzip.GzipFile(out_dir / "results.csv.gz", "wb", mtime=0) as f:

@@ -29,10 +29,10 @@ def ranges(found: Iterable[str], order: list[str]) -> str:
     between them, and a range of text variants not at every 2.13)."""
     wanted = set(found)
     kinds = sorted({family(v) for v in wanted})
-    return ", ".join(_runs(wanted, [v for v in order if family(v) == kind]) for kind in kinds)
+    return ", ".join(_joined(wanted, [v for v in order if family(v) == kind]) for kind in kinds)
 
 
-def _runs(wanted: set[str], order: list[str]) -> str:
+def _joined(wanted: set[str], order: list[str]) -> str:
     runs: list[list[str]] = []
     last = -2
     for i, v in enumerate(order):
