@@ -362,18 +362,70 @@ FILES = [
 ]
 
 
-def write_report(home: Home, versions: list[str], out_dir: Path, force: bool = False) -> dict:
-    """Render every output, unless nothing it depends on changed since the last time."""
+def published_cells(out_dir: Path) -> int:
+    """How many cells `out_dir` publishes (0 when it holds no results.csv.gz)."""
+    try:
+        with gzip.open(out_dir / "results.csv.gz", "rt", newline="") as f:
+            return max(sum(1 for _ in f) - 1, 0)  # no field holds a newline: one line a cell
+    except (OSError, EOFError):
+        return 0
+
+
+def read_published(out_dir: Path) -> tuple[pd.DataFrame, list[str], list[dict], dict] | None:
+    """The cells, versions, environments and stamp that `out_dir` publishes, as the store
+    would give them: what a re-render reads when there is no store (a fresh clone)."""
+    try:
+        data = json.loads((out_dir / "results.json").read_text())
+        df = pd.read_csv(out_dir / "results.csv.gz", dtype=str, keep_default_na=False)
+    except (OSError, ValueError, EOFError):
+        return None
+    df = df.replace("", None)
+    df["max_abs_error"] = pd.to_numeric(df["max_abs_error"])
+    versions = data["versions"]
+    df = df.sort_values(
+        CELL_KEYS, key=lambda s: s.map(_version_key) if s.name in ("producer", "consumer") else s
+    ).reset_index(drop=True)
+    return df, versions, data["environments"], data["stamp"]
+
+
+def write_report(
+    home: Home, versions: list[str], out_dir: Path, force: bool = False, replace: bool = False
+) -> dict:
+    """Render every output, unless nothing it depends on changed since the last time.
+
+    Published cells are never lost: with no stored result for these versions (a fresh clone,
+    or a scheduled run whose shards all failed) the report is rendered again from what
+    `out_dir` publishes; a store with fewer cells than `out_dir` publishes writes its report
+    beside the store instead (`.matrix/report/`), unless `replace` says to overwrite."""
     out_dir.mkdir(parents=True, exist_ok=True)
     versions = sorted(versions, key=_version_key)
     if not force and freshness.is_fresh(home, versions, out_dir):
         return {"cells": None, "out": str(out_dir), "up_to_date": True}
     planned = status.planned_keys(home, versions)
     df = load_frame(home, versions, planned)
+    scratch = out_dir.resolve() == (home.root / "report").resolve()
+    before = 0 if scratch or replace else published_cells(out_dir)
+    if df.empty and before and (published := read_published(out_dir)):
+        df, versions, envs, meta = published
+        result = _render(home, df, versions, envs, meta, out_dir)
+        return dict(result, source=f"the {before} cells {out_dir} publishes (no stored results)")
+    if len(df) < before:
+        kept = {"kept": f"{out_dir} publishes {before} cells, the store has {len(df)}: left as "
+                        "it is (`--replace` overwrites it)"}  # fmt: skip
+        out_dir = home.root / "report"
+        out_dir.mkdir(parents=True, exist_ok=True)
+    else:
+        kept = {}
     envs = environments(home, versions)
     meta = stamp(df)
     unusable = {e["tf"] for e in envs if e["status"] not in ("OK", "NOT_RUN", "MISSING_SHARD")}
     meta["completeness"] = completeness(df, planned, unusable)
+    return dict(_render(home, df, versions, envs, meta, out_dir), **kept)
+
+
+def _render(
+    home: Home, df: pd.DataFrame, versions: list[str], envs: list[dict], meta: dict, out_dir: Path
+) -> dict:
     published = df[PUBLISHED].sort_values(CELL_KEYS[2:] + CELL_KEYS[:2], kind="stable")
     # gzip with no timestamp in its header: the same cells give the same bytes
     with gzip.GzipFile(out_dir / "results.csv.gz", "wb", mtime=0) as f:
@@ -442,11 +494,16 @@ def main(argv: list[str] | None = None) -> None:
         ".matrix/report/)",
     )  # fmt: skip
     parser.add_argument("--force", action="store_true", help="render even if up to date")
+    parser.add_argument(
+        "--replace", action="store_true",
+        help="overwrite a report that publishes more cells than the store has (else it is kept "
+        "and the report goes to .matrix/report/)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     versions = [r.minor for r in load_catalog().select(args.versions)]
     home = default_home()
     out = args.out or freshness.out_dir_for(versions, published_versions(), home)
-    result = write_report(home, versions, out, force=args.force)
+    result = write_report(home, versions, out, force=args.force, replace=args.replace)
     if out != PROJECT_ROOT / "reports" and args.out is None:
         result["note"] = "a subset of the published versions: reports/ is left as it is"
     print(result)

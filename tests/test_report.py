@@ -104,7 +104,33 @@ def test_an_unchanged_store_is_not_rendered_again(tmp_path):
     assert report.write_report(home, VERSIONS, out)["cells"] == 6
     assert report.write_report(home, VERSIONS, out).get("up_to_date")
     write_results(home, sample()[:3])  # new results: render again
-    assert report.write_report(home, VERSIONS, out)["cells"] == 3
+    assert report.write_report(home, VERSIONS, out, replace=True)["cells"] == 3
+
+
+def test_a_store_with_fewer_cells_never_replaces_the_published_ones(tmp_path):
+    home = Home(tmp_path / "home")
+    write_results(home, sample())
+    out = tmp_path / "reports"
+    report.write_report(home, VERSIONS, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    write_results(home, sample()[:3])  # e.g. a scheduled run some of whose shards failed
+    result = report.write_report(home, VERSIONS, out)
+    assert "publishes 6 cells, the store has 3" in result["kept"]
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert result["out"] == str(home.root / "report") and result["cells"] == 3
+    assert report.write_report(home, VERSIONS, out, replace=True)["out"] == str(out)  # told to
+    assert report.published_cells(out) == 3
+
+
+def test_with_no_stored_results_the_published_cells_are_rendered_again(tmp_path):
+    home = Home(tmp_path / "home")
+    write_results(home, sample())
+    out = tmp_path / "reports"
+    report.write_report(home, VERSIONS, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    result = report.write_report(Home(tmp_path / "fresh clone"), VERSIONS, out, force=True)
+    assert result["cells"] == 6 and "no stored results" in result["source"]
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
 def test_a_version_that_could_not_be_installed_shows_why_in_its_row_and_column():
