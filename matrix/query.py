@@ -84,9 +84,9 @@ def _selected(data: dict, args) -> Iterator[tuple[str, str, str, str, dict]]:
 
 
 def on_diagonal(data: dict, fixture: str, fmt: str, loader: str, version: str) -> bool:
-    """Does `version` load what it saved itself (the baseline)? A fixture that fails there
-    says nothing about other versions: this loader does not read it at all. (No result on
-    the diagonal yet: kept.)"""
+    """Does `version` load what it saved itself (the baseline)? A failure elsewhere of a
+    fixture that fails there too is not a break between versions: it is marked in the answer,
+    never left out of the counts. (No result on the diagonal yet: True.)"""
     for entry in data["data"][fixture][fmt][loader].get(version, []):
         if version in consumers(entry, data["versions"]):
             return entry["status"] == "PASS"
@@ -95,48 +95,98 @@ def on_diagonal(data: dict, fixture: str, fmt: str, loader: str, version: str) -
 
 def loads(data: dict, args) -> list[str]:
     order = data["versions"]
-    _check(set(order), args.saved_by, "version", order)
-    title = (f"What TensorFlow {args.saved_by} saved, loaded by each version (fixtures that "
-             f"{args.saved_by} itself cannot load that way left out):")  # fmt: skip
-    rows = ((fx, fmt, ld, c, e) for fx, fmt, ld, p, e in _selected(data, args)
-            if p == args.saved_by and on_diagonal(data, fx, fmt, ld, p)
+    p = args.saved_by
+    _check(set(order), p, "version", order)
+    title = (f"What TensorFlow {p} saved, loaded by each TensorFlow (per consumer: fixtures "
+             "that pass of those loaded):")  # fmt: skip
+    rows = ((fx, fmt, ld, c, e) for fx, fmt, ld, prod, e in _selected(data, args) if prod == p
             for c in consumers(e, order))  # fmt: skip
-    return _by_format_and_loader(rows, order, title, "every fixture loads in")
+    own = _own(data, args, p)
+    return _by_format_and_loader(rows, order, title, own, f"{p} loads its own save")
 
 
 def producers(data: dict, args) -> list[str]:
     order = data["versions"]
     c = args.loaded_by
     _check(set(order), c, "version", order)
-    title = (f"What TensorFlow {c} loads, by who saved it and how (fixtures that {c} cannot "
-             f"load that way even from itself left out):")  # fmt: skip
+    title = (f"What TensorFlow {c} loads, by who saved it and how (per producer: fixtures that "
+             "pass of those loaded):")  # fmt: skip
     rows = ((fx, fmt, ld, p, e) for fx, fmt, ld, p, e in _selected(data, args)
-            if c in consumers(e, order) and on_diagonal(data, fx, fmt, ld, c))  # fmt: skip
-    return _by_format_and_loader(rows, order, title, "every fixture from")
+            if c in consumers(e, order))  # fmt: skip
+    own = _own(data, args, c)
+    return _by_format_and_loader(rows, order, title, own, f"{c} loads its own save")
 
 
-def _by_format_and_loader(rows, order: list[str], title: str, every: str) -> list[str]:
-    """One line per (format, loader): the versions on the other side where every fixture
-    passed, those where some did, and the most common failure."""
-    groups: dict[tuple[str, str], dict[str, list[dict]]] = {}
-    for _fixture, fmt, loader, version, entry in rows:
-        groups.setdefault((fmt, loader), {}).setdefault(version, []).append(entry)
+def _own(data: dict, args, version: str) -> set[tuple[str, str, str]]:
+    """(fixture, format, loader) that `version` does not load from its own save."""
+    return {(fx, fmt, ld) for fx, fmt, ld, p, _ in _selected(data, args)
+            if p == version and not on_diagonal(data, fx, fmt, ld, version)}  # fmt: skip
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _by_format_and_loader(
+    rows, order: list[str], title: str, own: set[tuple[str, str, str]], diagonal: str
+) -> list[str]:
+    """Per (format, loader): the versions on the other side grouped by how many fixtures
+    pass of those loaded there, then every failure with its count and versions, then the
+    fixtures that fail on the diagonal too (marked, still counted). Counts, not adjectives."""
+    groups: dict[tuple[str, str], dict[str, list[tuple[str, dict]]]] = {}
+    for fixture, fmt, loader, version, entry in rows:
+        groups.setdefault((fmt, loader), {}).setdefault(version, []).append((fixture, entry))
     out = [title]
     for (fmt, loader), by_version in sorted(groups.items()):
-        full = {v for v, es in by_version.items() if all(e["status"] == "PASS" for e in es)}
-        some = {v for v, es in by_version.items() if any(e["status"] == "PASS" for e in es)}
-        line = f"  {fmt} via {loader}: " + (
-            f"{every} {ranges(full, order)}" if full else "no version loads every fixture"
-        )
-        if some - full:
-            line += f"; some fixtures in {ranges(some - full, order)}"
-        why = Counter(e.get("category") or e["status"] for es in by_version.values() for e in es
-                      if e["status"] != "PASS")  # fmt: skip
-        if why:
-            top = min(why, key=lambda w: (-why[w], w))
-            line += f"; failures mostly {top}"
-        out.append(line)
-    return out if len(out) > 1 else out + ["  nothing was attempted for that selection"]
+        fixtures = {fx for cases in by_version.values() for fx, _ in cases}
+        score: dict[tuple[int, int], set[str]] = {}
+        why: dict[str, set[str]] = {}  # a failure's cause: the versions where it occurs
+        cells: Counter = Counter()  # and its number of cells
+        for version, cases in by_version.items():
+            passed = sum(e["status"] == "PASS" for _, e in cases)
+            score.setdefault((passed, len(cases)), set()).add(version)
+            for _, e in cases:
+                if e["status"] != "PASS":
+                    why.setdefault(_cause(e), set()).add(version)
+                    cells[_cause(e)] += 1
+        head = f"  {fmt} via {loader} ({_plural(len(fixtures), 'fixture')})"
+        if not any(passed for passed, _ in score):
+            them = "any of them" if len(fixtures) > 1 else "it"
+            head += f": no version loads {them} ({_plural(len(by_version), 'version')} tried)"
+        out.append(head + ":")
+        for (passed, tried), versions in sorted(score.items(), key=lambda kv: (
+                -kv[0][0] / kv[0][1], -kv[0][1], _first(kv[1], order))):  # fmt: skip
+            amount = ("passes" if tried == 1 and passed else "fails" if tried == 1
+                      else f"all {tried} pass" if passed == tried
+                      else f"none of {tried} pass" if not passed
+                      else f"{passed} of {tried} pass")  # fmt: skip
+            out.append(f"    {amount} in {ranges(versions, order)} "
+                       f"({_plural(len(versions), 'version')})")  # fmt: skip
+        failures = sum(e["status"] != "PASS" for cases in by_version.values() for _, e in cases)
+        if failures:
+            out.append(f"    {failures} failed loads:")
+            for cause, versions in sorted(why.items(), key=lambda kv: (-cells[kv[0]], kv[0])):
+                out.append(f"      {cells[cause]} {cause} in {ranges(versions, order)}")
+        unread = sorted(fx for fx in fixtures if (fx, fmt, loader) in own)
+        if unread:
+            verb = "fails" if len(unread) == 1 else "fail"
+            out.append(f"    {_plural(len(unread), 'fixture')} of these also {verb} when "
+                       f"{diagonal} this way ({', '.join(unread)}): counted above, "
+                       "marked here")  # fmt: skip
+    if len(out) == 1:
+        out.append("  nothing was loaded for that selection (no loader applies to it)")
+    return out
+
+
+def _cause(e: dict) -> str:
+    """'ERROR missing_op DisableCopyOnRead'; crashes and timeouts named as such."""
+    said = {"CRASH": " (the process died)", "TIMEOUT": " (no answer in time)"}
+    what = "".join(f" {e[k]}" for k in ("category", "detail") if e.get(k))
+    return e["status"] + what + said.get(e["status"], "")
+
+
+def _first(versions: set[str], order: list[str]) -> int:
+    return min(order.index(v) for v in versions)
 
 
 def error(data: dict, args) -> list[str]:

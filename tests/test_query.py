@@ -42,12 +42,30 @@ def ask(data, *args):
 def test_which_versions_load_what_one_saved(data):
     rc, out, _ = ask(data, "loads", "--saved-by", "2.12", "--format", "saved_model")
     assert rc == 0
-    assert "every fixture loads in 2.10–2.12" in out and "missing_op" in out
+    assert "passes in 2.10–2.12 (3 versions)" in out, out
+    assert "fails in 2.9 (1 version)" in out
+    assert "1 ERROR missing_op DisableCopyOnRead in 2.9" in out
 
 
 def test_which_producers_one_version_loads(data):
     rc, out, _ = ask(data, "producers", "--loaded-by", "2.9")
-    assert rc == 0 and "every fixture from 2.9–2.11" in out
+    assert rc == 0 and "passes in 2.9–2.11 (3 versions)" in out, out
+
+
+def test_a_load_that_fails_on_the_diagonal_too_is_counted_and_marked(tmp_path):
+    """Truth issue, defect 2: when the producer could not load its own save, its fixture was
+    left out, and the answer read "nothing was attempted" over real ERROR cells."""
+    rows = [{"producer": "2.12", "consumer": c, "fixture": "fx", "format": "saved_model",
+             "loader": "tf1.Session", "status": "PASS" if c == "2.9" else "ERROR",
+             "error_category": None if c == "2.9" else "variable_not_restored",
+             "error_detail": None, "message": None} for c in VERSIONS]  # fmt: skip
+    path = tmp_path / "compat.json"
+    path.write_text(json.dumps(compat.dataset(pd.DataFrame(rows), VERSIONS, {}, [])))
+    rc, out, _ = ask(path, "loads", "--saved-by", "2.12", "--loader", "tf1.Session")
+    assert rc == 0 and "nothing was" not in out, out
+    assert "passes in 2.9 (1 version)" in out and "fails in 2.10–2.12 (3 versions)" in out
+    assert "3 ERROR variable_not_restored in 2.10–2.12" in out
+    assert "1 fixture of these also fails when 2.12 loads its own save this way (fx)" in out
 
 
 def test_what_an_error_means_and_where(data):
@@ -86,13 +104,14 @@ def test_the_three_questions_on_the_committed_data_agree_with_the_cells():
     tried = cells[(cells["producer"] == some["producer"]) & (cells["format"] == "saved_model")
                   & (cells["loader"] == "tf.saved_model.load")
                   & cells["status"].isin(LOADED)]  # fmt: skip
-    own = tried[tried["consumer"] == some["producer"]]  # the baseline: P loads what P saved
-    tried = tried[~tried["fixture"].isin(own[own["status"] != "PASS"]["fixture"])]
-    full = {v for v, g in tried.groupby("consumer") if (g["status"] == "PASS").all()}
-    expected = f"every fixture loads in {query.ranges(full, order)}" if full else "no version"
-    assert expected in out, out
+    # every load counts: per consumer, the fixtures that pass of those loaded
+    score = {v: (int((g["status"] == "PASS").sum()), len(g)) for v, g in tried.groupby("consumer")}
+    best = max(score.values(), key=lambda s: (s[0] / s[1], s[1]))
+    versions = {v for v, s in score.items() if s == best}
+    amount = f"all {best[1]} pass" if best[0] == best[1] else f"{best[0]} of {best[1]} pass"
+    assert f"    {amount} in {query.ranges(versions, order)} (" in out, out
     rc, out, _ = ask(PUBLISHED, "producers", "--loaded-by", some["consumer"])
-    assert rc == 0 and "saved_model via tf.saved_model.load:" in out, out
+    assert rc == 0 and "saved_model via tf.saved_model.load (" in out, out
     failed = cells[cells["error_category"] == "missing_op"]
     if len(failed):
         ex = failed.iloc[0]
@@ -100,6 +119,27 @@ def test_the_three_questions_on_the_committed_data_agree_with_the_cells():
         assert rc == 0 and out.startswith("category: missing_op"), out
         where = failed[failed["error_detail"] == ex["error_detail"]]
         assert f"{len(where)} cells:" in out, out
+
+
+@pytest.mark.skipif(not PUBLISHED.exists(), reason="no published dataset yet")
+def test_a_load_the_producer_fails_itself_is_counted_on_the_committed_data():
+    """Truth issue, defect 2, on the committed data: what 2.16 saved as saved_model, read
+    through tf1.Session (keras_sequential): real ERROR cells, not "nothing was attempted"."""
+    cells = pd.read_csv(PUBLISHED.with_name("results.csv.gz"), dtype=str, keep_default_na=False)
+    where = cells[(cells["producer"] == "2.16") & (cells["format"] == "saved_model")
+                  & (cells["loader"] == "tf1.Session") & (cells["fixture"] == "keras_sequential")
+                  & cells["status"].isin(LOADED)]  # fmt: skip
+    rc, out, _ = ask(PUBLISHED, "loads", "--saved-by", "2.16", "--format", "saved_model",
+                     "--loader", "tf1.Session", "--fixture", "keras_sequential")  # fmt: skip
+    assert rc == 0 and "nothing was" not in out, out
+    failed = where[where["status"] != "PASS"]
+    assert f"    {len(failed)} failed loads:" in out, out
+    not_restored = failed[failed["error_category"] == "variable_not_restored"]
+    listed = sum(int(line.split()[0]) for line in out.splitlines()
+                 if "ERROR variable_not_restored" in line)  # fmt: skip
+    assert listed == len(not_restored) > 0, out
+    if not (where["status"] == "PASS").any():
+        assert "no version loads it" in out, out
 
 
 @pytest.mark.skipif(not PUBLISHED.exists(), reason="no published dataset yet")
