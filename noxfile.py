@@ -1,9 +1,9 @@
-"""tf-compat-matrix sessions.
+"""tf-compat-matrix sessions: each one a call of the one command line, `tf-compat-matrix`.
 
     nox -s matrix            the whole job: produce in every TF, consume in every TF, report
     nox -s tests             unit tests and a small real end-to-end matrix
-    nox -s lint              ruff, and the guest code compiled by the oldest Python
-    nox -s lock              re-resolve matrix/locks/*.txt from matrix/versions.toml
+    nox -s lint              ruff, the rooms' import rules, the guest code on the oldest Python
+    nox -s lock              re-resolve matrix/catalog/locks/*.txt from the catalog
     nox -s bench             benchmark figures (printed, for the README)
     nox -s status            progress of a running (or finished) matrix
     nox -s query -- --help   answers from the published data (no TensorFlow)
@@ -16,6 +16,12 @@ The same graph as separate sessions (one per version: what CI shards run), then 
 
 Choose TensorFlow versions with `nox -s matrix -- --tf 2.12 2.21` or
 `TFMATRIX_VERSIONS="2.12 2.21" nox -s matrix` (default: every catalog version that is on).
+
+Dependencies are in pyproject.toml only (the `report` extra, the `test` and `lint` groups).
+The sessions that drive TensorFlow environments (matrix, produce, consume, status, lock,
+bench) run in nox's own interpreter, in this process: they need only the standard library and
+packaging, `nox -j` runs them side by side without a virtualenv each, and a Ctrl-C or SIGTERM
+reaches the run itself, which stops cleanly and exits 130 (143).
 """
 
 from __future__ import annotations
@@ -25,25 +31,23 @@ import sys
 
 import nox
 
+# nox's own interpreter runs the in-process sessions: the project's code from this checkout
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from matrix import (
-    cli,  # noqa: E402  (host side: stdlib + packaging only)
-    pythons,  # noqa: E402
-)
+from matrix import cli  # noqa: E402  (host core: stdlib + packaging only)
 from matrix.catalog import load_catalog  # noqa: E402
+from matrix.run import pythons  # noqa: E402
 
 # allow_parallel (for `nox -j`) came with nox 2026.10.20, which needs Python >= 3.10
 nox.needs_version = ">=2026.10.20"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["matrix"]
 nox.options.error_on_missing_interpreters = False
-nox.options.reuse_venv = (
-    "yes"  # tests/lint/report venvs: reinstalling is a no-op, recreating is not
-)
+nox.options.reuse_venv = "yes"  # reinstalling is a no-op, recreating is not
 
-HOST_DEPS = ("pandas>=2", "tabulate>=0.9", "jinja2>=3", "matplotlib>=3.7", "packaging>=23")
-TEST_DEPS = (*HOST_DEPS, "pytest>=8", "nox>=2026.10.20", "tomli>=2; python_version<'3.11'")
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+TEST_DEPS = nox.project.dependency_groups(PYPROJECT, "test")
+LINT_DEPS = nox.project.dependency_groups(PYPROJECT, "lint")
 
 
 def _posargs() -> list[str]:
@@ -59,19 +63,21 @@ SELECTED = cli.select(CATALOG, os.environ.get("TFMATRIX_VERSIONS", "").replace("
 MINORS = [r.minor for r in SELECTED]
 
 
-def _release(minor: str):
-    return CATALOG.by_minor()[minor]
+def _in_process(session: nox.Session, *argv: str) -> None:
+    """Run `tf-compat-matrix ARGV` here. Its deliberate exits (after --help, 2 on a mistake,
+    130 or 143 after a stop asked for by a signal) end nox with that status; a non-zero
+    returned status fails the session."""
+    session.log(f"tf-compat-matrix {' '.join(argv)}")
+    status = cli.main(list(argv))
+    if status:
+        session.error(f"tf-compat-matrix {argv[0]} exited with status {status}")
 
 
 @nox.session(venv_backend="none", allow_parallel=True)
 @nox.parametrize("tf", MINORS)
 def produce(session: nox.Session, tf: str) -> None:
     """Install one TensorFlow and save every fixture in every format it supports."""
-    from matrix import engine
-    from matrix.home import default_home
-
-    summary = engine.produce(_release(tf), CATALOG, default_home(), log=session.log)
-    session.log(_describe(summary))
+    _in_process(session, "produce", "--tf", tf)
 
 
 @nox.session(
@@ -82,26 +88,24 @@ def produce(session: nox.Session, tf: str) -> None:
 @nox.parametrize("tf", MINORS)
 def consume(session: nox.Session, tf: str) -> None:
     """Load every produced artifact with every loader, in one TensorFlow."""
-    from matrix import engine
-    from matrix.home import default_home
-
-    summary = engine.consume(_release(tf), SELECTED, CATALOG, default_home(), log=session.log)
-    session.log(_describe(summary))
+    _in_process(session, "consume", "--tf", *MINORS, "--consumer", tf)
 
 
 @nox.session
 def report(session: nox.Session) -> None:
     """Write reports/ from the stored results of the selected versions (if they changed)."""
-    from matrix import freshness
-    from matrix.home import default_home
+    from matrix.report import freshness
+    from matrix.store.layout import default_home
 
     args = cli.without_versions(session.posargs)  # the selection is MINORS already
     out = freshness.out_dir_for(MINORS, [r.minor for r in CATALOG.select(None)], default_home())
-    if "--force" not in args and freshness.is_fresh(default_home(), MINORS, out):
+    if not {"--force", "--replace", "--out"} & set(args) and freshness.is_fresh(
+        default_home(), MINORS, out
+    ):
         session.log(f"{out} is up to date with the stored results")
         return
-    session.install(*HOST_DEPS)
-    session.run("python", "-m", "matrix.report", "--versions", *MINORS, *args)
+    session.install("-e", ".[report]")
+    session.run("tf-compat-matrix", "report", "--versions", *MINORS, *args)
 
 
 @nox.session(venv_backend="none")
@@ -111,25 +115,14 @@ def matrix(session: nox.Session) -> None:
     Runs the same graph as the produce/consume sessions, in this process, with one worker
     pool (`-- -j N`, default: one environment per core) and live progress.
     """
-    from matrix import engine
-    from matrix.home import default_home
-
-    args = cli.parse_matrix(session.posargs)  # --help, or one line and exit 2 on a mistake
-    run = engine.run_matrix(SELECTED, CATALOG, default_home(), jobs=args.jobs, log=session.log)
-    for summary in run.produced + run.consumed:
-        session.log(_describe(summary))
-    computed = sum(s.computed for s in run.consumed)
-    session.log(
-        f"{len(SELECTED)} TensorFlow versions: produce {run.produce_seconds:.1f}s, consume "
-        f"{run.consume_seconds:.1f}s, {computed} cells computed"
-    )
+    _in_process(session, "run", *session.posargs, "--no-report")
     session.notify("report", posargs=[])  # the report takes its versions from the selection
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
     """Unit tests plus a real end-to-end matrix (TF 2.15 with Keras 2, TF 2.16 with Keras 3)."""
-    session.install(*TEST_DEPS)
+    session.install("-e", ".[report]", *TEST_DEPS)
     session.run("python", "-m", "pytest", *session.posargs)
 
 
@@ -140,61 +133,47 @@ pythons.put_on_path(HOST_PYTHONS)
 @nox.session(python=HOST_PYTHONS, tags=["host"])
 def host_tests(session: nox.Session) -> None:
     """The tests that need no TensorFlow, on the oldest and newest Python the tool supports."""
-    session.install(*TEST_DEPS)
+    session.install("-e", ".[report]", *TEST_DEPS)
     session.run("python", "-m", "pytest", "-m", "not tf", *session.posargs)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff, and every guest module compiled by the oldest interpreter the catalog uses."""
-    session.install("ruff", "packaging", "tomli>=2; python_version<'3.11'")
+    """ruff, the rooms' import rules, and the guest code compiled by the oldest Python."""
+    session.install("-e", ".", *LINT_DEPS)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
-    session.run("python", "-m", "matrix.guestcheck")
+    session.run("lint-imports")
+    session.run("tf-compat-matrix", "guestcheck")
 
 
 @nox.session
 def query(session: nox.Session) -> None:
     """Answers from the published data (reports/), no TensorFlow: `nox -s query -- --help`."""
-    session.install("packaging>=23")  # the answers themselves need only the standard library
-    session.run("python", "-m", "matrix", "query", *session.posargs)
+    session.install("-e", ".")  # the answers need only the standard library and packaging
+    session.run("tf-compat-matrix", "query", *session.posargs)
 
 
 @nox.session
 def regress(session: nox.Session) -> None:
     """What changed since the published run (exit 1 on a change expectations.toml does not list)."""
-    session.install(*HOST_DEPS)
-    session.run("python", "-m", "matrix.regress", *session.posargs)
+    session.install("-e", ".[report]")
+    session.run("tf-compat-matrix", "regress", *session.posargs)
 
 
 @nox.session(venv_backend="none")
 def lock(session: nox.Session) -> None:
     """Re-resolve the lock file of every selected version (uv pip compile, exclude-newer)."""
-    from matrix.envs import compile_lock
-    from matrix.home import default_home
-
-    for release in SELECTED:  # tf-nightly's lock goes to the store: it is never frozen
-        session.log(f"{release.name}: {compile_lock(release, CATALOG, default_home())}")
+    _in_process(session, "lock", "--tf", *MINORS)
 
 
 @nox.session(venv_backend="none")
 def status(session: nox.Session) -> None:
     """Cells done / total, rate and ETA per environment and overall (e.g. beside `nox -j`)."""
-    args = cli.without_versions(session.posargs)
-    session.run(sys.executable, "-m", "matrix.status", "--tf", *MINORS, *args)
+    _in_process(session, "status", "--tf", *MINORS, *cli.without_versions(session.posargs))
 
 
 @nox.session(venv_backend="none")
 def bench(session: nox.Session) -> None:
     """Benchmark figures of the engine (cold run, floor, rerun, add a version, naive, RSS)."""
-    session.run(sys.executable, "-m", "matrix.bench", *session.posargs)
-
-
-def _describe(summary) -> str:
-    if summary.unavailable:
-        return f"{summary.name}: environment unavailable ({summary.unavailable}); recorded"
-    imports = ", ".join(f"{s:.1f}s" for s in summary.import_seconds) or "none"
-    return (
-        f"{summary.name}: {summary.computed} computed, {summary.cached} cached, "
-        f"TensorFlow imports: {imports}, crashes {summary.crashes}, timeouts {summary.timeouts}"
-    )
+    _in_process(session, "bench", *session.posargs)

@@ -1,10 +1,5 @@
-"""`python -m matrix query …`: see matrix/query.py."""
+"""`python -m matrix …` is `tf-compat-matrix …` (see matrix/cli.py)."""
 
-import sys
+from matrix.cli import main
 
-from matrix import query
-
-if len(sys.argv) < 2 or sys.argv[1] != "query":
-    print("usage: python -m matrix query {loads,producers,error} ... (--help)", file=sys.stderr)
-    raise SystemExit(2)
-query.main(sys.argv[2:])
+raise SystemExit(main())

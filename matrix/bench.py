@@ -24,14 +24,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
-from matrix import engine, registry
-from matrix.catalog import load_catalog
-from matrix.envs import ensure_env
-from matrix.fixtures import load_fixtures
+from matrix.catalog import load_catalog, registry
+from matrix.catalog.fixtures import load_fixtures
 from matrix.guest.protocol import ConsumeTask
-from matrix.home import Home, default_home
-from matrix.store import read_jsonl
-from matrix.supervisor import run_tasks
+from matrix.run import driver
+from matrix.run.envs import ensure_env
+from matrix.run.supervisor import run_tasks
+from matrix.store import results
+from matrix.store.artifacts import list_artifacts
+from matrix.store.layout import Home, default_home
+from matrix.store.results import read_jsonl
 
 
 def quiet(_msg: str) -> None:
@@ -40,16 +42,26 @@ def quiet(_msg: str) -> None:
 
 def run_matrix(releases, catalog, home, jobs):
     """(consumer summaries, produce seconds, consume seconds) of one engine run."""
-    run = engine.run_matrix(releases, catalog, home, jobs=jobs, log=quiet)
+    run = driver.run_matrix(releases, catalog, home, jobs=jobs, log=quiet)
     return run.consumed, run.produce_seconds, run.consume_seconds
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--tf", nargs="*", default=None)
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--naive-sample", type=int, default=100)
-    args = parser.parse_args()
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--tf", nargs="*", default=None, metavar="VERSION",
+        help="the TensorFlow versions to measure on (default: the catalog's defaults)",
+    )  # fmt: skip
+    parser.add_argument(
+        "-j", "--jobs", type=int, default=os.cpu_count() or 1,
+        help="environments at once (default: one per core)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--naive-sample", type=int, default=100,
+        help="cells timed one process each, for the naive baseline (default: 100)",
+    )  # fmt: skip
+
+
+def run(args: argparse.Namespace) -> None:
     catalog = load_catalog()
     releases = catalog.select(args.tf)
     envs_home = default_home()
@@ -91,7 +103,7 @@ def main() -> None:
     added, _, _ = run_matrix(releases, catalog, smaller, args.jobs)
     add_s = time.perf_counter() - t
     expected = sum(
-        1 for r in engine.read_results(home) if extra.minor in (r["producer"], r["consumer"])
+        1 for r in results.read_results(home) if extra.minor in (r["producer"], r["consumer"])
     )
     print(
         f"add TF {extra.minor} to the {len(releases) - 1}-version matrix: {add_s:.1f}s, "
@@ -108,14 +120,16 @@ def main() -> None:
 
     # naive: one fresh process per cell, on a random sample of the cells that load something
     records = [
-        r for r in engine.read_results(home) if r["status"] not in ("NOT_APPLICABLE", "SAVE_FAILED")
+        r
+        for r in results.read_results(home)
+        if r["status"] not in ("NOT_APPLICABLE", "SAVE_FAILED")
     ]
     sample = random.Random(0).sample(records, min(args.naive_sample, len(records)))
     dirs = {}
     fixtures = {f.name: str(f.path) for f in load_fixtures()}
     for minor in {r["producer"] for r in sample}:
         rel = catalog.by_minor()[minor]
-        for art in engine.list_artifacts(home, [rel], load_fixtures()):
+        for art in list_artifacts(home, [rel], load_fixtures()):
             dirs[(minor, art.manifest["fixture"], art.manifest["format"])] = art.directory
 
     def naive(rec):
@@ -160,7 +174,3 @@ def without_version(home: Home, root: Path, release) -> Home:
         kept = [r for r in read_jsonl(path) if r["producer"] != release.minor]
         (copy.results / path.name).write_text("".join(json.dumps(r) + "\n" for r in kept))
     return copy
-
-
-if __name__ == "__main__":
-    main()

@@ -1,7 +1,9 @@
 """Check the guest code the way it will run: compiled by the oldest Python in the catalog, and
 importing nothing but the standard library, TensorFlow, numpy and itself.
 
-`python -m matrix.guestcheck` exits non-zero and names the file on any violation.
+`tf-compat-matrix guestcheck` exits non-zero and names the file on any violation. Of this
+project the guest may import only `matrix.guest` (the package root runs too, so it is
+compiled with the guest's Python as well).
 """
 
 from __future__ import annotations
@@ -12,12 +14,12 @@ import sys
 from pathlib import Path
 
 from matrix.catalog import load_catalog
-from matrix.fixtures import FIXTURES_DIR
-from matrix.home import PROJECT_ROOT
-from matrix.pythons import find_python
+from matrix.catalog.fixtures import FIXTURES_DIR
+from matrix.run.pythons import find_python
+from matrix.store.layout import PROJECT_ROOT
 
 GUEST_DIR = PROJECT_ROOT / "matrix" / "guest"
-ALLOWED_THIRD_PARTY = {"tensorflow", "numpy", "matrix", "tf_keras", "keras", "importlib_metadata"}
+ALLOWED_THIRD_PARTY = {"tensorflow", "numpy", "tf_keras", "keras", "importlib_metadata"}
 _COMPILE = (
     "import sys\n"
     "bad = []\n"
@@ -31,12 +33,13 @@ _COMPILE = (
 
 
 def guest_files() -> list[Path]:
-    return sorted(GUEST_DIR.rglob("*.py")) + sorted(FIXTURES_DIR.glob("*.py"))
+    root = GUEST_DIR.parent / "__init__.py"  # runs before any guest module is imported
+    return [root, *sorted(GUEST_DIR.rglob("*.py")), *sorted(FIXTURES_DIR.glob("*.py"))]
 
 
 def declared_addons(path: Path) -> set[str]:
     """A fixture may import the add-on op libraries it declares in ADDONS (and only those)."""
-    from matrix.declared import literals
+    from matrix.catalog.declared import literals
 
     try:
         values, _, _ = literals(path)
@@ -60,7 +63,10 @@ def foreign_imports(path: Path) -> list[str]:
             names = [node.module]
         for name in names:
             top = name.split(".")[0]
-            if top not in sys.stdlib_module_names and top not in allowed:
+            if top == "matrix":
+                if name != "matrix.guest" and not name.startswith("matrix.guest."):
+                    bad.append(f"{path.relative_to(PROJECT_ROOT)}: imports {name} (host code)")
+            elif top not in sys.stdlib_module_names and top not in allowed:
                 bad.append(f"{path.relative_to(PROJECT_ROOT)}: imports {name}")
     return bad
 
@@ -87,13 +93,13 @@ def check() -> list[str]:
     return problems
 
 
-def main() -> None:
+def add_arguments(parser) -> None:
+    """No options: every guest module and fixture is checked."""
+
+
+def run(args) -> int:
     problems = check()
     for p in problems:
         print(p)
     print(f"guest code: {len(guest_files())} files, {len(problems)} problems")
-    sys.exit(1 if problems else 0)
-
-
-if __name__ == "__main__":
-    main()
+    return 1 if problems else 0

@@ -18,16 +18,15 @@ import argparse
 import csv
 import gzip
 import json
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from matrix.cli import fail
+from matrix import PROJECT_ROOT
+from matrix.catalog.names import ranges
+from matrix.errors import UsageError
 from matrix.guest.classify import classify_pasted
-from matrix.guest.protocol import LOADED
-from matrix.home import PROJECT_ROOT
-from matrix.spans import ranges
+from matrix.guest.vocabulary import LOADED
 
 DATA = PROJECT_ROOT / "reports" / "compat.json"
 
@@ -36,9 +35,9 @@ def load(path: Path) -> dict:
     try:
         return json.loads(path.read_text())
     except OSError:
-        fail(f"query: error: no published data at {path} (run `nox -s matrix` first)")
+        raise UsageError(f"no published data at {path} (run `nox -s matrix` first)") from None
     except ValueError as exc:
-        fail(f"query: error: {path} is not a compatibility dataset ({exc})")
+        raise UsageError(f"{path} is not a compatibility dataset ({exc})") from None
 
 
 def outcomes(data: dict) -> Iterator[tuple[str, str, str, str, dict]]:
@@ -59,7 +58,7 @@ def consumers(entry: dict, order: list[str]) -> list[str]:
 def _check(known: set[str], value: str | None, what: str, order: list[str] | None = None) -> None:
     if value is not None and value not in known:
         listed = [v for v in order if v in known] if order else sorted(known)
-        fail(f"query: error: unknown {what} {value!r} (known: {', '.join(listed)})")
+        raise UsageError(f"unknown {what} {value!r} (known: {', '.join(listed)})")
 
 
 def _names(data: dict) -> dict[str, set[str]]:
@@ -231,30 +230,32 @@ def _message(cells: Path, where: tuple[str, ...]) -> str | None:
     return None
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m matrix query", description=__doc__.split("\n\n")[0])
-    p.add_argument("--data", type=Path, default=DATA, help="a compat.json (default: reports/)")
-    sub = p.add_subparsers(dest="question", required=True)
-    a = sub.add_parser("loads", help="which versions load what one version saved")
-    a.add_argument("--saved-by", required=True)
-    b = sub.add_parser("producers", help="which producers and formats one version loads")
-    b.add_argument("--loaded-by", required=True)
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", type=Path, default=DATA,
+                   help="a compat.json (default: reports/compat.json)")  # fmt: skip
+    sub = p.add_subparsers(dest="question", required=True, metavar="QUESTION")
+    a = sub.add_parser("loads", help="which versions load what one version saved",
+                       description="Which TensorFlow versions load what one version saved, "
+                       "per format and loader, in counts.")  # fmt: skip
+    a.add_argument("--saved-by", required=True, metavar="VERSION",
+                   help="the TensorFlow that saved the model, e.g. 2.15")  # fmt: skip
+    b = sub.add_parser("producers", help="which producers and formats one version loads",
+                       description="What one TensorFlow loads, by who saved it and how, "
+                       "in counts.")  # fmt: skip
+    b.add_argument("--loaded-by", required=True, metavar="VERSION",
+                   help="the TensorFlow that must load the model, e.g. 2.9")  # fmt: skip
     for q in (a, b):
-        q.add_argument("--format")
-        q.add_argument("--loader")
-        q.add_argument("--fixture")
-    c = sub.add_parser("error", help="what an error message means and where it occurs")
-    c.add_argument("message")
+        q.add_argument("--format", help="only this format, e.g. saved_model, keras_h5")
+        q.add_argument("--loader", help="only this loader, e.g. tf.saved_model.load")
+        q.add_argument("--fixture", help="only this reference model, e.g. keras_sequential")
+    c = sub.add_parser("error", help="what an error message means and where it occurs",
+                       description="Classify a pasted error message into the matrix's "
+                       "categories and say where the published run met it.")  # fmt: skip
+    c.add_argument("message", help="the message (quote it)")
     c.add_argument("--type", help="the exception type, e.g. NotFoundError")
-    return p
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parser().parse_args(argv)
+def run(args: argparse.Namespace) -> None:
     data = load(args.data)
     answer = {"loads": loads, "producers": producers, "error": error}[args.question](data, args)
     print("\n".join(answer))
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])

@@ -26,7 +26,7 @@ FIXTURES = ["keras_sequential", "keras_functional", "module_signature", "custom_
 
 
 def some_fixtures(names=FIXTURES):
-    from matrix.fixtures import load_fixtures
+    from matrix.catalog.fixtures import load_fixtures
 
     return [f for f in load_fixtures() if f.name in names]
 
@@ -45,7 +45,7 @@ def releases(catalog):
 
 @pytest.fixture(scope="session")
 def home(tmp_path_factory):
-    from matrix.home import PROJECT_ROOT, Home
+    from matrix.store.layout import PROJECT_ROOT, Home
 
     envs = os.environ.get("TFMATRIX_ENVS") or str(PROJECT_ROOT / ".matrix" / "envs")
     return Home(tmp_path_factory.mktemp("store"), Path(envs)).ensure()
@@ -54,8 +54,8 @@ def home(tmp_path_factory):
 @pytest.fixture(scope="session")
 def matrix_run(catalog, releases, home):
     """Produce in both versions, consume in both: the small real matrix, two at a time."""
-    from matrix import engine
+    from matrix.run import driver
 
-    run = engine.run_matrix(releases, catalog, home, jobs=2, log=print, fixtures=some_fixtures())
+    run = driver.run_matrix(releases, catalog, home, jobs=2, log=print, fixtures=some_fixtures())
     assert [s.unavailable for s in run.produced + run.consumed] == [None] * 4
     return run

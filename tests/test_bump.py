@@ -1,14 +1,48 @@
+"""`tf-compat-matrix bump`: the latest patch of each minor from PyPI, written with tomlkit
+into a catalog whose comments and layout stay. On a fixed catalog, never the live one."""
+
 import datetime as dt
 
-from matrix import bump
+import pytest
+
+from matrix.catalog import bump, load_catalog
 
 NOW = dt.datetime(2026, 11, 23, tzinfo=dt.timezone.utc)
+CATALOG = """\
+# the catalog (a comment that must survive)
+[settings]
+exclude_newer = "2026-11-16T00:00:00Z"
+
+[[tf]]
+version = "2.20.0"
+python = "3.12"  # the newest Python it has wheels for
+package = "tensorflow-cpu"
+
+[[tf]]
+version = "2.21.0"
+python = "3.13"
+package = "tensorflow-cpu"
+
+[[tf]]
+version = "nightly"
+python = "3.13"
+package = "tf-nightly"
+default = false
+prerelease = true
+"""
 
 
-def wheel(version, py="312", days_old=30, yanked=False):
+@pytest.fixture
+def catalog_path(tmp_path):
+    path = tmp_path / "versions.toml"
+    path.write_text(CATALOG)
+    return path
+
+
+def wheel(version, py="312", days_old=30, yanked=False, platform="manylinux_2_17_x86_64"):
     when = (NOW - dt.timedelta(days=days_old)).isoformat().replace("+00:00", "Z")
     return {
-        "filename": f"tensorflow_cpu-{version}-cp{py}-cp{py}-manylinux_2_17_x86_64.whl",
+        "filename": f"tensorflow_cpu-{version}-cp{py}-cp{py}-{platform}.whl",
         "upload_time_iso_8601": when,
         "yanked": yanked,
     }
@@ -18,21 +52,29 @@ def fake_pypi(releases):
     return lambda package: {"releases": releases}
 
 
-def test_latest_patch_skips_yanked_prereleases_and_fresh_releases():
+def propose(releases, path):
+    return bump.propose(7, NOW, fake_pypi(releases), catalog=load_catalog(path))
+
+
+def test_latest_patch_skips_yanked_prereleases_fresh_releases_and_other_platforms(catalog_path):
     releases = {
-        "2.21.0": [wheel("2.21.0", "313")],
         "2.21.1": [wheel("2.21.1", "313", yanked=True)],
         "2.21.2rc0": [wheel("2.21.2rc0", "313")],
         "2.21.3": [wheel("2.21.3", "313", days_old=2)],  # inside the cool-off
+        "2.21.4": [wheel("2.21.4", "313", platform="macosx_12_0_arm64")],
         "2.22.0": [wheel("2.22.0", "313"), wheel("2.22.0", "314")],
     }
-    changes = bump.propose(cool_off_days=7, now=NOW, fetcher=fake_pypi(releases))
-    assert "add 2.22: tensorflow-cpu==2.22.0 on Python 3.13" in changes
-    assert not any(c.startswith("update 2.21") for c in changes)
+    changes = propose(releases, catalog_path)
+    assert changes == ["add 2.22: tensorflow-cpu==2.22.0 on Python 3.13"]  # 3.14: no machine
 
 
-def test_a_newer_patch_is_proposed_and_written():
-    releases = {"2.21.5": [wheel("2.21.5", "313")]}
-    changes = bump.propose(cool_off_days=7, now=NOW, fetcher=fake_pypi(releases))
+def test_a_newer_patch_is_written_and_the_comments_stay(catalog_path):
+    changes = propose({"2.21.5": [wheel("2.21.5", "313")]}, catalog_path)
     assert changes == ["update 2.21: 2.21.0 -> 2.21.5"]
-    assert 'version = "2.21.5"' in bump.apply(changes)
+    text = bump.apply(changes + ["add 2.22: tensorflow-cpu==2.22.0 on Python 3.13"], catalog_path)
+    assert 'version = "2.21.5"' in text and 'version = "2.21.0"' not in text
+    assert "# the catalog (a comment that must survive)" in text
+    assert 'python = "3.12"  # the newest Python it has wheels for' in text
+    catalog_path.write_text(text)
+    versions = [r.version for r in load_catalog(catalog_path).releases]
+    assert versions == ["2.20.0", "2.21.5", "2.22.0", "nightly"]  # added before the nightly

@@ -45,7 +45,7 @@ def test_keras3_releases_bring_tf_keras_without_deps():
 
 
 def test_import_failures_are_summarised_by_their_exception_line():
-    from matrix.envs import _last_line
+    from matrix.run.envs import _last_line
 
     protobuf = (
         'Traceback (most recent call last):\n  File "x.py", line 1, in <module>\n'

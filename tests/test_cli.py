@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from matrix.home import PROJECT_ROOT
+from matrix.store.layout import PROJECT_ROOT
 
 
 def nox(*args, env=None):
@@ -56,4 +56,4 @@ def test_the_version_selection_reaches_every_session_but_is_not_passed_on(tmp_pa
     env["TFMATRIX_HOME"] = str(tmp_path / "store")
     out = nox("-s", "report", "--", "--tf", "2.15", "2.16", "--bogus", env=env)
     # nox shows the command it runs: the selection became --versions, --tf is not passed on
-    assert "matrix.report --versions 2.15 2.16 --bogus" in out.stdout + out.stderr
+    assert "tf-compat-matrix report --versions 2.15 2.16 --bogus" in out.stdout + out.stderr

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from matrix import compat
+from matrix.report import dataset as compat
 
 ORDER = ["2.8", "2.9", "2.10", "2.11", "2.12"]
 

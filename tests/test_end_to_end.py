@@ -13,13 +13,15 @@ import time
 
 import pytest
 
-from matrix import engine, registry
-from matrix.catalog import TFRelease
-from matrix.envs import ensure_env
-from matrix.guest.protocol import CELL_STATUSES
-from matrix.home import PROJECT_ROOT, Home
-from matrix.store import read_jsonl
-from matrix.supervisor import run_tasks
+from matrix.catalog import TFRelease, registry
+from matrix.guest.vocabulary import CELL_STATUSES
+from matrix.run import consume, driver, produce
+from matrix.run.envs import ensure_env
+from matrix.run.supervisor import run_tasks
+from matrix.store import results
+from matrix.store.artifacts import list_artifacts
+from matrix.store.layout import PROJECT_ROOT, Home
+from matrix.store.results import read_jsonl
 
 pytestmark = pytest.mark.tf
 
@@ -39,7 +41,7 @@ def consume_task(i, loader, artifact_dir, fixture_path=None):
 
 
 def cells(home, **where):
-    found = engine.read_results(home)
+    found = results.read_results(home)
     return [c for c in found if all(c[k] == v for k, v in where.items())]
 
 
@@ -50,10 +52,10 @@ def one(home, **where):
 
 
 def test_every_planned_cell_has_exactly_one_result(matrix_run, releases, home):
-    artifacts = engine.list_artifacts(home, releases, some_fixtures())
+    artifacts = list_artifacts(home, releases, some_fixtures())
     planned = {c.key for r in releases
-               for c in engine.planned_cells(home, r, artifacts, registry.loaders())}  # fmt: skip
-    records = engine.read_results(home)
+               for c in driver.planned_cells(home, r, artifacts, registry.loaders())}  # fmt: skip
+    records = results.read_results(home)
     assert {r["key"] for r in records} == planned
     assert len(records) == len(planned)
     for r in records:
@@ -135,8 +137,8 @@ def test_boundary(matrix_run, home, producer, consumer, artifact, loader, status
 
 def test_rerun_recomputes_nothing_and_starts_no_tensorflow(matrix_run, catalog, releases, home):
     for r in releases:
-        p = engine.produce(r, catalog, home, fixtures=some_fixtures(), log=lambda m: None)
-        c = engine.consume(r, releases, catalog, home, fixtures=some_fixtures(),
+        p = produce.produce(r, catalog, home, fixtures=some_fixtures(), log=lambda m: None)
+        c = consume.consume(r, releases, catalog, home, fixtures=some_fixtures(),
                            log=lambda m: None)  # fmt: skip
         assert (p.computed, p.worker_starts) == (0, 0)
         assert (c.computed, c.worker_starts) == (0, 0) and c.cached > 0
@@ -150,8 +152,8 @@ def test_crash_hang_and_raise_are_isolated_cells(matrix_run, catalog, releases, 
                "fault.segfault", "tf1.Session"]  # fmt: skip
     fault_home = Home(home.root / "faults", home.envs).ensure()
     producer = releases[1]
-    engine.produce(producer, catalog, fault_home, fixtures=fixture, log=print)
-    summary = engine.consume(
+    produce.produce(producer, catalog, fault_home, fixtures=fixture, log=print)
+    summary = consume.consume(
         producer,
         [producer],
         catalog,
@@ -161,7 +163,7 @@ def test_crash_hang_and_raise_are_isolated_cells(matrix_run, catalog, releases, 
         timeout=15,
         log=print,
     )
-    got = {c["loader"]: c for c in engine.read_results(fault_home)}
+    got = {c["loader"]: c for c in results.read_results(fault_home)}
     assert got["fault.abort"]["status"] == "CRASH"
     assert "SIGABRT" in got["fault.abort"]["message"]
     assert got["fault.segfault"]["status"] == "CRASH"
@@ -185,16 +187,16 @@ def test_resume_after_sigkill_loses_no_finished_cell(matrix_run, catalog, releas
     script = (
         f"import sys; sys.path.insert(0, {str(PROJECT_ROOT)!r})\n"
         "from pathlib import Path\n"
-        "from matrix import engine\nfrom matrix.catalog import load_catalog\n"
-        "from matrix.home import Home\n"
+        "from matrix.run import consume\nfrom matrix.catalog import load_catalog\n"
+        "from matrix.store.layout import Home\n"
         f"cat = load_catalog(); rels = cat.select({VERSIONS!r})\n"
         f"home = Home(Path({str(resume_home.root)!r}), Path({str(resume_home.envs)!r}))\n"
-        "from matrix.fixtures import load_fixtures\n"
+        "from matrix.catalog.fixtures import load_fixtures\n"
         f"fx = [f for f in load_fixtures() if f.name in {FIXTURES!r}]\n"
-        "engine.consume(rels[0], rels, cat, home, fixtures=fx, log=lambda m: None)\n"
+        "consume.consume(rels[0], rels, cat, home, fixtures=fx, log=lambda m: None)\n"
     )
     proc = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
-    path = engine.results_path(resume_home, consumer)
+    path = resume_home.results_file(consumer.name)
     deadline = time.time() + 300
     while time.time() < deadline:
         if any(r["status"] == "PASS" for r in read_jsonl(path)):
@@ -205,7 +207,7 @@ def test_resume_after_sigkill_loses_no_finished_cell(matrix_run, catalog, releas
     before = {r["key"]: r for r in read_jsonl(path)}
     expected = len(cells(home, consumer=consumer.minor))
     assert 0 < len(before) < expected, "the kill should land mid-run"
-    summary = engine.consume(consumer, releases, catalog, resume_home, fixtures=some_fixtures(),
+    summary = consume.consume(consumer, releases, catalog, resume_home, fixtures=some_fixtures(),
                              log=print)  # fmt: skip
     after = read_jsonl(path)
     assert len(after) == len({r["key"] for r in after}) == expected
@@ -227,7 +229,7 @@ def test_results_do_not_depend_on_load_order_or_sharing_a_process(
     ]
     dirs = {
         (a.manifest["fixture"], a.manifest["format"], a.manifest["producer"]["minor"]): a.directory
-        for a in engine.list_artifacts(home, releases, some_fixtures())
+        for a in list_artifacts(home, releases, some_fixtures())
     }
     paths = {f.name: str(f.path) for f in some_fixtures()}
     tasks = [
@@ -259,8 +261,8 @@ def test_results_do_not_depend_on_load_order_or_sharing_a_process(
 
 def test_a_version_that_cannot_be_installed_is_recorded(catalog, home):
     ghost = TFRelease(version="2.99.0", python="3.12", package="tensorflow-cpu")
-    summary = engine.produce(ghost, catalog, home, log=print)
-    record = json.loads(engine.env_record_path(home, ghost).read_text())
+    summary = produce.produce(ghost, catalog, home, log=print)
+    record = json.loads(home.env_record(ghost.name).read_text())
     assert summary.unavailable == record["status"] == "INSTALL_FAILED"
     assert "tensorflow-cpu" in record["reason"]
 
@@ -271,8 +273,8 @@ def test_a_missing_interpreter_is_recorded(catalog, home, monkeypatch, tmp_path)
     monkeypatch.setattr(matrix.envs, "find_python", lambda minor: None)
     bare = Home(tmp_path / "bare", tmp_path / "no-envs").ensure()
     release = catalog.select(["2.15"])[0]
-    summary = engine.consume(release, [release], catalog, bare, log=print)
-    record = json.loads(engine.env_record_path(bare, release).read_text())
+    summary = consume.consume(release, [release], catalog, bare, log=print)
+    record = json.loads(bare.env_record(release.name).read_text())
     assert summary.unavailable == record["status"] == "NO_INTERPRETER"
     assert "Python 3.11" in record["reason"]
 
@@ -282,8 +284,8 @@ def test_the_guest_runs_on_python_37_with_tf_1_15(catalog, home):
     old = catalog.select(["1.15"])
     fixture = some_fixtures(["module_signature"])
     old_home = Home(home.root / "tf115", home.envs).ensure()
-    engine.produce(old[0], catalog, old_home, fixtures=fixture, log=print)
-    engine.consume(
+    produce.produce(old[0], catalog, old_home, fixtures=fixture, log=print)
+    consume.consume(
         old[0],
         old,
         catalog,
@@ -292,13 +294,13 @@ def test_the_guest_runs_on_python_37_with_tf_1_15(catalog, home):
         loaders=["tf.saved_model.load", "tf1.Session"],
         log=print,
     )
-    got = engine.read_results(old_home)
+    got = results.read_results(old_home)
     assert {c["consumer_python"][:3] for c in got} == {"3.7"}
     assert [c["status"] for c in got] == ["PASS", "PASS"], got
 
 
 def test_status_counts_every_cell_of_a_finished_run(matrix_run, home):
-    from matrix.status import render, status_rows
+    from matrix.run.status import render, status_rows
 
     rows = status_rows(home, VERSIONS)
     assert [(r["tf"], r["done"] == r["total"]) for r in rows] == [(v, True) for v in VERSIONS]
@@ -311,13 +313,13 @@ def test_corrupt_truncated_and_missing_models_are_classified_errors(
     """Bad input is one classified cell each, and the worker goes on to the next."""
     import shutil
 
-    source = engine.artifact_dir(home, releases[0], "keras_sequential", "saved_model")
+    source = home.artifact_dir(releases[0].name, "keras_sequential", "saved_model")
     truncated = tmp_path / "truncated"
     shutil.copytree(source, truncated)
     pb = truncated / "artifact" / "saved_model" / "saved_model.pb"
     pb.write_bytes(pb.read_bytes()[: pb.stat().st_size // 3])
     garbage = tmp_path / "garbage_h5"
-    shutil.copytree(engine.artifact_dir(home, releases[0], "keras_sequential", "keras_h5"),
+    shutil.copytree(home.artifact_dir(releases[0].name, "keras_sequential", "keras_h5"),
                     garbage)  # fmt: skip
     (garbage / "artifact" / "model.h5").write_bytes(b"not an HDF5 file at all")
     missing = tmp_path / "missing"
@@ -342,7 +344,7 @@ def test_corrupt_truncated_and_missing_models_are_classified_errors(
 
 
 def test_a_save_that_raises_or_crashes_is_save_failed_everywhere(catalog, releases, home, tmp_path):
-    from matrix.fixtures import read_fixture
+    from matrix.catalog.fixtures import read_fixture
 
     header = 'KIND = "module"\nFORMATS = ("saved_model",)\n\n\ndef inputs():\n    return {}\n\n\n'
     raising = tmp_path / "raises_on_build.py"
@@ -353,11 +355,11 @@ def test_a_save_that_raises_or_crashes_is_save_failed_everywhere(catalog, releas
     fixtures = [read_fixture(raising), read_fixture(crashing), *good]
     bad_home = Home(home.root / "bad-saves", home.envs).ensure()
     producer = releases[1]
-    summary = engine.produce(producer, catalog, bad_home, fixtures=fixtures, log=print)
+    summary = produce.produce(producer, catalog, bad_home, fixtures=fixtures, log=print)
     assert (summary.computed, summary.crashes) == (2 + len(good[0].formats), 1)
-    engine.consume(producer, [producer], catalog, bad_home, fixtures=fixtures,
+    consume.consume(producer, [producer], catalog, bad_home, fixtures=fixtures,
                    loaders=["tf.saved_model.load"], log=print)  # fmt: skip
-    got = {c["fixture"]: c for c in engine.read_results(bad_home)}
+    got = {c["fixture"]: c for c in results.read_results(bad_home)}
     assert got["raises_on_build"]["status"] == "SAVE_FAILED"
     assert got["raises_on_build"]["exception_type"] == "ValueError"
     assert got["aborts_on_build"]["status"] == "SAVE_FAILED"
@@ -367,7 +369,7 @@ def test_a_save_that_raises_or_crashes_is_save_failed_everywhere(catalog, releas
 
 
 def test_editing_a_fixture_recomputes_only_its_cells(catalog, releases, home, tmp_path):
-    from matrix.fixtures import read_fixture
+    from matrix.catalog.fixtures import read_fixture
 
     edited = tmp_path / "keras_sequential.py"
     # the formats whose bytes a re-save reproduces exactly: a .keras file records its save date,
@@ -382,15 +384,15 @@ def test_editing_a_fixture_recomputes_only_its_cells(catalog, releases, home, tm
 
     def run():
         fixtures = [read_fixture(edited), *untouched]
-        p = engine.produce(consumer, catalog, cache_home, fixtures=fixtures, log=print)
-        c = engine.consume(consumer, [consumer], catalog, cache_home, fixtures=fixtures,
+        p = produce.produce(consumer, catalog, cache_home, fixtures=fixtures, log=print)
+        c = consume.consume(consumer, [consumer], catalog, cache_home, fixtures=fixtures,
                            log=print)  # fmt: skip
         return (p.computed, p.cached), (c.computed, c.cached)
 
     first = run()
     artifacts = first[0][0]
     total = first[1][0]
-    ours = len([c for c in engine.read_results(cache_home) if c["fixture"] == "keras_sequential"])
+    ours = len([c for c in results.read_results(cache_home) if c["fixture"] == "keras_sequential"])
     assert first == ((artifacts, 0), (total, 0)) and 0 < ours < total
     assert run() == ((0, artifacts), (0, total))
     # a comment: the fixture is saved again, but the files come out byte for byte the same,
@@ -460,7 +462,7 @@ def test_harness_rules_catch_untracked_files_and_frozen_batch_sizes(releases, ca
                                                                     tmp_path):  # fmt: skip
     """The producer's scratch folder is gone and loads read a copy; the reference batch differs
     from the batch the model was first called with."""
-    from matrix.fixtures import read_fixture
+    from matrix.catalog.fixtures import read_fixture
 
     (tmp_path / "reads_scratch_file.py").write_text(SCRATCH_FILE)
     (tmp_path / "traced_once.py").write_text(TRACED_ONCE)
@@ -468,10 +470,10 @@ def test_harness_rules_catch_untracked_files_and_frozen_batch_sizes(releases, ca
                 read_fixture(tmp_path / "traced_once.py")]  # fmt: skip
     rules_home = Home(home.root / "rules", home.envs).ensure()
     release = releases[0]
-    engine.produce(release, catalog, rules_home, fixtures=fixtures, log=print)
-    engine.consume(release, [release], catalog, rules_home, fixtures=fixtures,
+    produce.produce(release, catalog, rules_home, fixtures=fixtures, log=print)
+    consume.consume(release, [release], catalog, rules_home, fixtures=fixtures,
                    loaders=["tf.saved_model.load()(x)"], log=print)  # fmt: skip
-    got = {c["fixture"]: c for c in engine.read_results(rules_home)}
+    got = {c["fixture"]: c for c in results.read_results(rules_home)}
     assert got["reads_scratch_file"]["artifact_status"] == "OK"  # saving works…
     assert got["reads_scratch_file"]["status"] == "ERROR"  # …but the file stayed behind
     assert "value.txt" in got["reads_scratch_file"]["message"]

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from matrix import findings
+from matrix.report import findings
 
 ORDER = ["2.8", "2.9", "2.10", "2.11", "2.12", "2.13"]
 OP = "Op type not registered 'DisableCopyOnRead' in binary running on host"
@@ -160,7 +160,7 @@ def test_a_failed_save_is_quoted_from_the_save_not_from_a_loader_that_was_absent
 def test_the_readme_findings_are_generated_from_the_committed_data():
     import json
 
-    from matrix import report
+    from matrix.report import publish as report
 
     reports = report.PROJECT_ROOT / "reports"
     published = pd.read_csv(reports / "results.csv.gz", dtype=str, keep_default_na=False)

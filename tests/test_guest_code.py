@@ -1,7 +1,7 @@
 import pytest
 
 from matrix import guestcheck
-from matrix.pythons import find_python
+from matrix.run.pythons import find_python
 
 
 def test_guest_code_compiles_on_the_oldest_python_and_imports_only_what_it_may():
@@ -15,3 +15,26 @@ def test_foreign_imports_are_caught(tmp_path, monkeypatch):
     bad.write_text("import pandas\nimport json\nimport tensorflow as tf\n")
     monkeypatch.setattr(guestcheck, "PROJECT_ROOT", tmp_path)
     assert guestcheck.foreign_imports(bad) == ["bad.py: imports pandas"]
+
+
+def test_the_guest_may_import_only_the_guest_of_this_project(tmp_path, monkeypatch):
+    bad = tmp_path / "bad.py"
+    bad.write_text("from matrix.guest import protocol\nfrom matrix.catalog import registry\n")
+    monkeypatch.setattr(guestcheck, "PROJECT_ROOT", tmp_path)
+    assert guestcheck.foreign_imports(bad) == ["bad.py: imports matrix.catalog (host code)"]
+
+
+def test_the_rooms_keep_their_order_and_the_tiers_their_libraries():
+    """import-linter's contracts in pyproject.toml: no room imports a room above it, the guest
+    imports no host code, the host core no report library."""
+    import shutil
+    import subprocess
+
+    from matrix import PROJECT_ROOT
+
+    exe = shutil.which("lint-imports")
+    if exe is None:
+        pytest.skip("import-linter is not installed (the test group of pyproject.toml has it)")
+    out = subprocess.run([exe], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout[-3000:]
+    assert "0 broken" in out.stdout

@@ -2,16 +2,16 @@
 
 import json
 
-from matrix import engine
 from matrix.catalog import TFRelease
-from matrix.fixtures import Fixture
+from matrix.catalog.fixtures import Fixture
 from matrix.guest.protocol import SCHEMA_VERSION
-from matrix.home import Home
-from matrix.integrity import damage, file_hashes
+from matrix.store.artifacts import list_artifacts, reusable
+from matrix.store.integrity import damage, file_hashes
+from matrix.store.layout import Home
 
 
 def write_artifact(home, release, fx, fmt):
-    d = engine.artifact_dir(home, release, fx.name, fmt)
+    d = home.artifact_dir(release.name, fx.name, fmt)
     (d / "artifact" / "saved_model" / "variables").mkdir(parents=True)
     (d / "artifact" / "saved_model" / "saved_model.pb").write_bytes(b"x" * 1000)
     (d / "artifact" / "saved_model" / "variables" / "v.data").write_bytes(b"y" * 100)
@@ -27,15 +27,15 @@ def test_a_truncated_file_is_found_and_the_artifact_left_out(tmp_path):
     fx = Fixture("fx", tmp_path / "fx.py", "module", ("saved_model",), "doc", "sha")
     d, manifest = write_artifact(home, release, fx, "saved_model")
     assert damage(d, manifest) is None
-    assert len(engine.list_artifacts(home, [release], [fx], broken=[])) == 1
+    assert len(list_artifacts(home, [release], [fx], broken=[])) == 1
     pb = d / "artifact" / "saved_model" / "saved_model.pb"
     pb.write_bytes(pb.read_bytes()[:300])
     assert damage(d, manifest) == "changed: saved_model/saved_model.pb"
     broken = []
-    assert engine.list_artifacts(home, [release], [fx], broken=broken) == []
+    assert list_artifacts(home, [release], [fx], broken=broken) == []
     assert broken == [{"producer": "2.15", "fixture": "fx", "format": "saved_model",
                        "damage": "changed: saved_model/saved_model.pb"}]  # fmt: skip
     (d / "artifact" / "saved_model" / "variables" / "v.data").unlink()
     assert "missing: saved_model/variables/v.data" in damage(d, manifest)
     # and a producer does not keep it: it is written again
-    assert not engine._reusable(d / "manifest.json", manifest.get("produce_key"), 180)
+    assert not reusable(d / "manifest.json", manifest.get("produce_key"), 180)

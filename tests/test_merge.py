@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from matrix import engine
 from matrix.guest.protocol import HARNESS_VERSION
-from matrix.home import Home
-from matrix.merge import MixedHarness, merge, missing_consumers
+from matrix.store import results
+from matrix.store.layout import Home
+from matrix.store.merge import MixedHarness, merge, missing_consumers
 
 
 def shard(tmp_path, name, consumer, keys, harness=HARNESS_VERSION):
@@ -28,7 +28,7 @@ def test_shards_merge_and_a_missing_consumer_is_named(tmp_path):
     again = shard(tmp_path, "c", "2.16", ["k3"])  # a retried job uploads the same cells
     s = merge([a, b, again], home, expect=["2.15", "2.16", "2.17"])
     assert (s.records, s.duplicates, s.missing) == (3, 1, ["2.17"])
-    assert {r["key"] for r in engine.read_results(home)} == {"k1", "k2", "k3"}
+    assert {r["key"] for r in results.read_results(home)} == {"k1", "k2", "k3"}
     assert (home.results / "tf-2.16.env.json").exists()
     assert missing_consumers(home) == ["2.17"]
 
@@ -42,7 +42,7 @@ def test_a_shard_of_another_harness_is_refused(tmp_path):
 def test_the_report_names_a_missing_shard_across_its_row_and_column(tmp_path):
     import pandas as pd
 
-    from matrix import report
+    from matrix.report import publish as report
 
     home = Home(tmp_path / "home")
     merge([shard(tmp_path, "a", "2.15", ["k1"])], home, expect=["2.15", "2.16"])

@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from matrix import page, report
-from matrix.guest.protocol import LOADED
-from matrix.home import Home
+from matrix.guest.vocabulary import LOADED
+from matrix.report import page
+from matrix.report import publish as report
+from matrix.store.layout import Home
 from tests.test_findings import ORDER, new_op_matrix
 from tests.test_report import sample, write_results
 

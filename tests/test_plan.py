@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from matrix import registry
-from matrix.availability import facts_of, unmet
-from matrix.fixtures import Fixture, read_fixture
-from matrix.plan import Artifact, plan_artifacts, plan_cells
+from matrix.catalog import registry
+from matrix.catalog.availability import facts_of, unmet
+from matrix.catalog.fixtures import Fixture, read_fixture
+from matrix.plan.cells import Artifact, plan_artifacts, plan_cells
 
 KERAS2 = facts_of({"tensorflow": "2.15.1", "keras": "2.15.0", "packages": {"numpy": "1.26.4"}})
 KERAS3 = facts_of({"tensorflow": "2.16.2", "keras": "3.15.1",
@@ -116,7 +116,7 @@ def test_every_module_declares_what_the_host_needs():
 
 
 def test_every_fixture_is_declared_with_known_formats():
-    from matrix.fixtures import FIXTURES_DIR
+    from matrix.catalog.fixtures import FIXTURES_DIR
 
     for path in sorted(FIXTURES_DIR.glob("*.py")):
         fx = read_fixture(path)

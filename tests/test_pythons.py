@@ -1,7 +1,7 @@
 import sys
 from pathlib import Path
 
-from matrix import pythons
+from matrix.run import pythons
 
 
 def test_finds_pyenv_interpreters_without_path(monkeypatch, tmp_path):

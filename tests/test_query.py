@@ -7,9 +7,10 @@ import sys
 import pandas as pd
 import pytest
 
-from matrix import compat, query
-from matrix.guest.protocol import LOADED
-from matrix.home import PROJECT_ROOT
+from matrix import query
+from matrix.guest.vocabulary import LOADED
+from matrix.report import dataset as compat
+from matrix.store.layout import PROJECT_ROOT
 
 VERSIONS = ["2.9", "2.10", "2.11", "2.12"]
 OP = "Op type not registered 'DisableCopyOnRead' in binary running on vm."

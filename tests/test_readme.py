@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from matrix.home import PROJECT_ROOT
+from matrix.store.layout import PROJECT_ROOT
 from tests.conftest import VERSIONS
 
 pytestmark = pytest.mark.tf

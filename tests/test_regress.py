@@ -4,7 +4,7 @@ import datetime as dt
 
 import pandas as pd
 
-from matrix.regress import Expectation, changes, history_line, judge, load_expectations
+from matrix.report.regress import Expectation, changes, history_line, judge, load_expectations
 
 
 def cells(**override):

@@ -2,8 +2,9 @@ import json
 
 import pandas as pd
 
-from matrix import freshness, report
-from matrix.home import Home
+from matrix.report import freshness
+from matrix.report import publish as report
+from matrix.store.layout import Home
 
 VERSIONS = ["2.9", "2.10", "2.12"]
 

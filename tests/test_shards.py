@@ -7,8 +7,9 @@ import shutil
 
 import pytest
 
-from matrix import engine, merge
-from matrix.home import Home
+from matrix.run import consume, produce
+from matrix.store import merge, results
+from matrix.store.layout import Home
 from tests.conftest import some_fixtures
 
 pytestmark = pytest.mark.tf
@@ -21,7 +22,7 @@ OUTCOME = ("producer", "consumer", "fixture", "format", "loader", "artifact_stat
 
 
 def outcomes(h: Home) -> set[tuple]:
-    return {tuple(r.get(k) for k in OUTCOME) for r in engine.read_results(h)}
+    return {tuple(r.get(k) for k in OUTCOME) for r in results.read_results(h)}
 
 
 def test_sharded_producers_and_consumers_merge_into_the_unsharded_result(
@@ -33,7 +34,7 @@ def test_sharded_producers_and_consumers_merge_into_the_unsharded_result(
 ):
     envs = home.envs  # the installs are shared; the stores are not
     for r in releases:  # one producer job each
-        engine.produce(r, catalog, Home(tmp_path / f"produce-{r.minor}", envs).ensure(),
+        produce.produce(r, catalog, Home(tmp_path / f"produce-{r.minor}", envs).ensure(),
                        fixtures=some_fixtures())  # fmt: skip
     shards = []
     for r in releases:  # one consumer job each: download every producer's artifacts
@@ -41,11 +42,11 @@ def test_sharded_producers_and_consumers_merge_into_the_unsharded_result(
         for p in releases:
             shutil.copytree(tmp_path / f"produce-{p.minor}" / "artifacts" / p.name,
                             store.artifacts / p.name)  # fmt: skip
-        summary = engine.consume(r, releases, catalog, store, fixtures=some_fixtures())
+        summary = consume.consume(r, releases, catalog, store, fixtures=some_fixtures())
         assert summary.unavailable is None
         shards.append(store.results)
     merged = Home(tmp_path / "merged", envs)
     result = merge.merge(shards, merged, expect=[r.minor for r in releases])
     assert result.missing == [] and sorted(result.consumers) == sorted(r.minor for r in releases)
     assert outcomes(merged) == outcomes(home)
-    assert len(engine.read_results(merged)) == len(engine.read_results(home))
+    assert len(results.read_results(merged)) == len(results.read_results(home))

@@ -3,7 +3,7 @@ import subprocess
 import sys
 import textwrap
 
-from matrix.store import ResultStore, read_jsonl
+from matrix.store.results import ResultStore, read_jsonl
 
 
 def test_a_line_cut_short_by_a_killed_writer_is_ignored_and_not_glued(tmp_path):
@@ -29,7 +29,7 @@ def test_a_second_run_waits_for_the_lock(tmp_path):
         import sys, time
         sys.path.insert(0, {str(__import__("matrix").__path__[0] + "/..")!r})
         from pathlib import Path
-        from matrix.store import ResultStore
+        from matrix.store.results import ResultStore
         t = time.time()
         with ResultStore(Path({str(store.path)!r})).lock(log=lambda m: print(m, flush=True)):
             print("got it after %.1f" % (time.time() - t), flush=True)

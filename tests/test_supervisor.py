@@ -8,8 +8,8 @@ import textwrap
 import pytest
 
 from matrix.catalog import TFRelease
-from matrix.envs import Environment
-from matrix.supervisor import WorkerStartFailed, run_tasks
+from matrix.run.envs import Environment
+from matrix.run.supervisor import WorkerStartFailed, run_tasks
 
 FAKE_WORKER = textwrap.dedent(
     """

@@ -5,10 +5,10 @@ from functools import partial
 
 import pytest
 
-from matrix.availability import facts_of
 from matrix.catalog import MAIN_BLOCK, UnknownVersion, load_catalog
-from matrix.envs import env_id_for, lock_path
-from matrix.plan import plan_artifacts
+from matrix.catalog.availability import facts_of
+from matrix.plan.cells import plan_artifacts
+from matrix.run.envs import env_id_for, lock_path
 from tests.test_plan import fixture
 
 CATALOG = """
@@ -39,6 +39,7 @@ pins = ["protobuf<=3.20"]
 [[variant]]
 base = "2.18"
 name = "keras3.6"
+kind = "keras"
 pins = ["keras==3.6.0"]
 default = true
 evidence = "installed and imported with keras 3.6.0 beside tensorflow-cpu 2.18.1"
@@ -46,6 +47,7 @@ evidence = "installed and imported with keras 3.6.0 beside tensorflow-cpu 2.18.1
 [[variant]]
 base = "2.18"
 name = "text"
+kind = "addon"
 package = "tensorflow"
 no_deps = ["tensorflow-text==2.18.1"]
 blocks = ["text"]
@@ -54,6 +56,7 @@ imports = ["tensorflow_text"]
 [[variant]]
 base = "2.18"
 name = "keras3.10"
+kind = "keras"
 pins = ["keras==3.10.0"]
 blocks = ["keras"]
 """
@@ -133,7 +136,7 @@ def test_a_block_can_cover_one_fixture_with_and_without_the_add_on(catalog):
 
 
 def test_version_ranges_read_across_variants_of_the_other_kind():
-    from matrix.spans import ranges
+    from matrix.catalog.names import ranges
 
     order = ["2.15", "2.16", "2.16+keras3.0", "2.16+text", "2.17", "2.17+keras3.4", "2.18"]
     assert ranges({"2.15", "2.16", "2.17", "2.18"}, order) == "2.15–2.18"

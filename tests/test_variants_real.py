@@ -3,8 +3,9 @@ tensorflow-text variant (the environments of the catalog, installed with uv on f
 
 import pytest
 
-from matrix import engine
-from matrix.fixtures import load_fixtures
+from matrix.catalog.fixtures import load_fixtures
+from matrix.run import driver
+from matrix.store import results
 
 pytestmark = pytest.mark.tf
 
@@ -16,10 +17,10 @@ FIXTURES = ["keras_sequential", "text_whitespace_tokenizer"]
 def run(catalog, home):
     releases = catalog.select(NAMES)
     fixtures = [f for f in load_fixtures() if f.name in FIXTURES]
-    result = engine.run_matrix(releases, catalog, home, jobs=2, log=print, fixtures=fixtures)
+    result = driver.run_matrix(releases, catalog, home, jobs=2, log=print, fixtures=fixtures)
     assert [s.unavailable for s in result.produced + result.consumed] == [None] * 6
     by = {}
-    for r in engine.read_results(home):
+    for r in results.read_results(home):
         if r["producer"] in NAMES and r["consumer"] in NAMES:
             by[(r["producer"], r["consumer"], r["fixture"], r["format"], r["loader"])] = r
     return by

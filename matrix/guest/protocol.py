@@ -13,8 +13,9 @@ import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass, field, fields
-from enum import Enum
 from typing import Any, Dict, Optional
+
+from matrix.guest.vocabulary import ATTEMPTED, CELL_STATUSES, LOADED, Status  # noqa: F401
 
 SCHEMA_VERSION = 2
 HARNESS_VERSION = "5"
@@ -26,29 +27,14 @@ MANIFEST_NAME = "manifest.json"
 ARTIFACT_SUBDIR = "artifact"
 
 
-class Status(str, Enum):
-    """Outcome of a cell (and, OK / SAVE_FAILED / NOT_APPLICABLE, of producing an artifact).
-    A str subclass: it compares equal to, and serialises as, its value."""
-
-    OK = "OK"  # an artifact was written
-    PASS = "PASS"  # loaded, and the outputs matched the producer's
-    MISMATCH = "MISMATCH"  # loaded, wrong numbers
-    ERROR = "ERROR"  # the load or the call raised
-    CRASH = "CRASH"  # the process died
-    TIMEOUT = "TIMEOUT"
-    NOT_APPLICABLE = "NOT_APPLICABLE"  # this loader/format does not exist in this version
-    SAVE_FAILED = "SAVE_FAILED"  # the producer could not save it
-    BROKEN_ARTIFACT = "BROKEN_ARTIFACT"  # files differ from the manifest: never a cell result
-
-    def __str__(self):
-        return self.value
+def staging_dir(out_dir, pid):
+    """Where a worker writes an artifact before it replaces `out_dir` whole."""
+    return "%s.new-%d" % (out_dir, pid)
 
 
-# the statuses of a cell where a load was tried, and those that count as an attempt in the
-# report (a failed save counts against every loader that would have applied)
-LOADED = ("PASS", "MISMATCH", "ERROR", "CRASH", "TIMEOUT")
-ATTEMPTED = LOADED + ("SAVE_FAILED",)
-CELL_STATUSES = ATTEMPTED + ("NOT_APPLICABLE",)
+def staging_pattern(name):
+    """A glob for what a dead worker left of artifact `name` (beside it)."""
+    return name + ".new-*"
 
 
 def from_dict(cls, data):

@@ -95,7 +95,7 @@ def produce(tf, info, task):
     one, and the reference outputs are computed after saving on the full batch, so a saved
     signature that froze the batch size shows up."""
     out_dir = task["out_dir"]
-    staging = "%s.new-%d" % (out_dir, os.getpid())
+    staging = protocol.staging_dir(out_dir, os.getpid())
     if os.path.exists(staging):
         shutil.rmtree(staging)
     art_dir = os.path.join(staging, protocol.ARTIFACT_SUBDIR)

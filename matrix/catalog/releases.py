@@ -9,19 +9,26 @@ from typing import Iterable
 
 from packaging.version import InvalidVersion, Version
 
+from matrix.errors import UsageError
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # nox depends on tomli on older Pythons
     import tomli as tomllib
 
 CATALOG_PATH = Path(__file__).with_name("versions.toml")
+# the resolved package set of every release (`nox -s lock` writes them)
+LOCKS_DIR = CATALOG_PATH.with_name("locks")
 
 
-class UnknownVersion(ValueError):
+class UnknownVersion(UsageError, ValueError):
     """A version name that is not in the catalog (the message is one line, for users)."""
 
 
 MAIN_BLOCK = "main"
+# what an environment is: a TensorFlow release, the same TF with another Keras beside it, or
+# with an add-on op library (its range of versions is read on its own axis)
+KINDS = ("release", "keras", "addon")
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,7 @@ class TFRelease:
     blocks: tuple[str, ...] = (MAIN_BLOCK,)
     evidence: str = ""  # what installing it showed (variants: why it is in the catalog)
     imports: tuple[str, ...] = ()  # modules that must import beside TF (an add-on's)
+    kind: str = "release"  # one of KINDS: data from versions.toml, never guessed from the name
 
     @property
     def is_nightly(self) -> bool:
@@ -88,7 +96,7 @@ class TFRelease:
 
     @property
     def sort_key(self) -> tuple:
-        from matrix.spans import minor_key
+        from matrix.catalog.names import minor_key
 
         return minor_key(self.minor)
 
@@ -225,6 +233,9 @@ def _variant(entry: dict, bases: dict[str, TFRelease], blocks: set[str]) -> TFRe
     unknown = set(entry.get("blocks", ())) - blocks
     if unknown:
         raise ValueError(f"variant {entry['name']}: unknown blocks {sorted(unknown)}")
+    kind = entry.get("kind")
+    if kind not in KINDS[1:]:
+        raise ValueError(f"variant {entry['name']}: kind must be one of {KINDS[1:]}, not {kind!r}")
     return replace(
         base,
         variant=str(entry["name"]),
@@ -238,4 +249,5 @@ def _variant(entry: dict, bases: dict[str, TFRelease], blocks: set[str]) -> TFRe
         notes=entry.get("notes", ""),
         evidence=entry.get("evidence", ""),
         imports=tuple(entry.get("imports", ())),
+        kind=kind,
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from matrix.guest.protocol import ATTEMPTED
+from matrix.guest.vocabulary import ATTEMPTED
 
 SCHEMA_VERSION = 1
 

@@ -1,6 +1,6 @@
 """What changed since the published run, and is every change expected?
 
-    python -m matrix.regress [--baseline reports/results.csv.gz] [--expectations FILE]
+    python -m matrix.report.regress [--baseline reports/results.csv.gz] [--expectations FILE]
                              [--history FILE] [--date YYYY-MM-DD]
 
 Compares the stored results of this run (TFMATRIX_HOME) with the published cells, cell by
@@ -24,9 +24,9 @@ from pathlib import Path
 import pandas as pd
 
 from matrix.catalog import load_catalog
-from matrix.home import PROJECT_ROOT, default_home
-from matrix.report import CELL_KEYS, load_frame
-from matrix.spans import minor_key
+from matrix.catalog.names import minor_key
+from matrix.report.publish import CELL_KEYS, load_frame
+from matrix.store.layout import PROJECT_ROOT, default_home
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -135,19 +135,28 @@ def current_cells() -> pd.DataFrame:
     return load_frame(default_home(), [r.minor for r in load_catalog().releases])
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--baseline", type=Path, default=PROJECT_ROOT / "reports" / "results.csv.gz"
-    )
-    parser.add_argument("--expectations", type=Path, default=EXPECTATIONS)
+        "--baseline", type=Path, default=PROJECT_ROOT / "reports" / "results.csv.gz",
+        help="the published cells to compare with (default: reports/results.csv.gz)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--expectations", type=Path, default=EXPECTATIONS,
+        help="accepted breaks, each with a reason and an expiry (default: expectations.toml)",
+    )  # fmt: skip
     parser.add_argument(
         "--history", type=Path, default=None,
         help=f"where to append this run's line (default: the store's history.csv; the "
         f"scheduled job appends to {PUBLISHED_HISTORY.relative_to(PROJECT_ROOT)})",
     )  # fmt: skip
-    parser.add_argument("--date", default=_dt.date.today().isoformat())
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--date", default=_dt.date.today().isoformat(),
+        help="today, for the expiry of expectations (YYYY-MM-DD; default: today)",
+    )  # fmt: skip
+
+
+def run(args: argparse.Namespace) -> int:
+    """Exit status 1 on a change that expectations.toml does not list, or an expired one."""
     before = pd.read_csv(args.baseline, dtype=str, keep_default_na=False).replace("", None)
     after = current_cells().astype({c: str for c in CELL})
     found = changes(before, after)
@@ -160,7 +169,3 @@ def main(argv: list[str] | None = None) -> int:
     row = pd.DataFrame([history_line(after, args.date, len(found), len(problems))])
     row.to_csv(history, mode="a", header=not history.exists(), index=False)
     return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

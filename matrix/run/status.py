@@ -1,7 +1,7 @@
 """How far a matrix run has got: per consumer environment and overall, cells done / total,
 rate and ETA. Reads the stores only (no TensorFlow), so it works beside a running `nox -j`.
 
-    python -m matrix.status [--tf 2.12 2.21] [--watch 10]
+    python -m matrix.run.status [--tf 2.12 2.21] [--watch 10]
 """
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ import argparse
 import datetime as _dt
 import time
 
-from matrix import engine, registry
-from matrix.catalog import load_catalog
-from matrix.fixtures import load_fixtures
-from matrix.home import Home, default_home
-from matrix.store import read_jsonl
+from matrix.catalog import load_catalog, registry
+from matrix.catalog.fixtures import load_fixtures
+from matrix.run import driver
+from matrix.store.artifacts import artifacts_for
+from matrix.store.layout import Home, default_home
+from matrix.store.results import read_jsonl
 
 RATE_WINDOW = 120.0  # seconds of recent results that the rate is measured over
 
@@ -27,12 +28,12 @@ def status_rows(home: Home, names: list[str] | None = None) -> list[dict]:
     now = _dt.datetime.now(_dt.timezone.utc)
     rows = []
     for release in releases:
-        artifacts = engine.artifacts_for(home, release, releases, catalog, fixtures)
-        cells = engine.planned_cells(home, release, artifacts, loaders)
+        artifacts = artifacts_for(home, release, releases, catalog, fixtures)
+        cells = driver.planned_cells(home, release, artifacts, loaders)
         if cells is None:
             rows.append({"tf": release.minor, "done": 0, "total": None, "recent": 0})
             continue
-        records = read_jsonl(engine.results_path(home, release))
+        records = read_jsonl(home.results_file(release.name))
         wanted = {c.key for c in cells}
         done = [r for r in records if r.get("key") in wanted]
         recent = sum(
@@ -55,8 +56,8 @@ def planned_keys(home: Home, names: list[str] | None = None) -> dict[str, set[st
     loaders = registry.loaders()
     found: dict[str, set[str] | None] = {}
     for release in releases:
-        artifacts = engine.artifacts_for(home, release, releases, catalog, fixtures)
-        cells = engine.planned_cells(home, release, artifacts, loaders, fixtures)
+        artifacts = artifacts_for(home, release, releases, catalog, fixtures)
+        cells = driver.planned_cells(home, release, artifacts, loaders, fixtures)
         found[release.minor] = {c.key for c in cells} if cells and artifacts else None
     return found
 
@@ -80,18 +81,21 @@ def render(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--tf", nargs="*", default=None)
-    parser.add_argument("--watch", type=float, default=0, help="refresh every N seconds")
-    args = parser.parse_args()
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--tf", nargs="*", default=None, metavar="VERSION",
+        help="the environments to show (default: the catalog's defaults)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--watch", type=float, default=0, metavar="SECONDS",
+        help="refresh every SECONDS until stopped (default: once)",
+    )  # fmt: skip
+
+
+def run(args: argparse.Namespace) -> None:
     while True:
         print(render(status_rows(default_home(), args.tf)), flush=True)
         if not args.watch:
             break
         time.sleep(args.watch)
         print()
-
-
-if __name__ == "__main__":
-    main()

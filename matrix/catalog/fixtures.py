@@ -12,8 +12,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from matrix.declared import literals, require
-from matrix.home import PROJECT_ROOT
+from matrix import PROJECT_ROOT
+from matrix.catalog.declared import literals, require
 
 FIXTURES_DIR = PROJECT_ROOT / "fixtures"
 KINDS = ("keras", "module", "graph", "object")
@@ -36,7 +36,7 @@ class Fixture:
 
 
 def read_fixture(path: Path) -> Fixture:
-    from matrix.registry import formats
+    from matrix.catalog.registry import formats
 
     values, doc, source = literals(path)
     require(values, path, "KIND", "FORMATS")

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from matrix.guest.protocol import LOADED
-from matrix.spans import family, ranges
+from matrix.catalog.names import family, kind_rank, ranges
+from matrix.guest.vocabulary import LOADED
 
 ANY = "any loader"
 ADDON = "addon_op_missing"  # the category of a consumer without the producer's add-on
@@ -146,7 +146,7 @@ def edges(
     pos = {v: i for i, v in enumerate(order)}
     # each kind in its own run (releases, then each kind of variant), so that 2.16 and 2.17
     # are neighbours though 2.16's Keras variants sit between them in `order`
-    producers = sorted(set(t["producer"]), key=lambda p: (family(p), pos[p]))
+    producers = sorted(set(t["producer"]), key=lambda p: (kind_rank(p), pos[p]))
     found: list[Finding] = []
 
     def finding(shape, group, consumers, bound) -> Finding:

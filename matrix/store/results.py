@@ -86,3 +86,22 @@ class ResultStore:
             os.fsync(self._handle.fileno())
             self._handle.close()
             self._handle = None
+
+
+def read_results(home) -> list[dict]:
+    """Every stored cell of every consumer (all attempts: the report keeps the latest)."""
+    records = []
+    for path in sorted(home.results.glob("*.jsonl")):
+        records.extend(read_jsonl(path))
+    return records
+
+
+def finished_keys(store: ResultStore, timeout: float) -> set[str]:
+    """Keys of cells that need no new attempt. A TIMEOUT under a shorter limit than today's
+    is tried again: raising TFMATRIX_CELL_TIMEOUT must be able to change the answer."""
+    return {
+        r["key"]
+        for r in read_jsonl(store.path)
+        if "key" in r
+        and not (r.get("status") == "TIMEOUT" and r.get("timeout_seconds", 0) < timeout)
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from matrix.guest.protocol import HARNESS_VERSION, SCHEMA_VERSION
+from matrix.guest.protocol import HARNESS_VERSION, SCHEMA_VERSION, ConsumeAnswer
 
 
 @dataclass
@@ -55,7 +55,6 @@ class CellRecord:
 
 
 FIELDS = tuple(f.name for f in fields(CellRecord))
-# what an answer from the guest contributes to a record
-ANSWER_FIELDS = ("status", "error_category", "error_detail", "exception_type", "message",
-                 "message_tail", "returned", "max_abs_error", "load_seconds", "wall_seconds",
-                 "attempts")  # fmt: skip
+# what an answer from the guest contributes to a record: the answer's fields the record has
+# (its id, type and the worker's memory are the supervisor's)
+ANSWER_FIELDS = tuple(f.name for f in fields(ConsumeAnswer) if f.name in FIELDS and f.name != "id")

@@ -11,14 +11,13 @@ import hashlib
 import subprocess
 from pathlib import Path
 
-from matrix.home import PROJECT_ROOT, Home
+from matrix.store.layout import PROJECT_ROOT, Home
 
 OUTPUTS = ("index.html", "compatibility.md", "findings.md", "compatibility.png", "heatmaps.png",
            "results.csv.gz", "results.json", "compat.json")  # fmt: skip
 _HERE = Path(__file__).parent
-REPORT_CODE = (*(_HERE / f"{m}.py" for m in ("report", "freshness", "findings", "page",
-                                              "pictures", "compat")),
-               _HERE / "templates" / "index.html.j2")  # fmt: skip
+# every module and template of the report: editing one renders the report again
+REPORT_CODE = (*sorted(_HERE.glob("*.py")), *sorted((_HERE / "templates").glob("*")))
 # what the report describes: fixtures, formats and loaders (their claims and docs)
 DECLARED = ("fixtures/*.py", "matrix/guest/formats/*.py", "matrix/guest/loaders/*.py")
 
@@ -28,7 +27,7 @@ def out_dir_for(versions: list[str], published: list[str], home: Home) -> Path:
     its store (.matrix/report/), so that it never overwrites the full report."""
     if set(versions) == set(published):
         return PROJECT_ROOT / "reports"
-    return home.root / "report"
+    return home.report
 
 
 def _git(*args: str) -> str:

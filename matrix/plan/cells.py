@@ -17,10 +17,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from matrix.availability import Facts, unmet
-from matrix.fixtures import Fixture
+from matrix.catalog.availability import Facts, unmet
+from matrix.catalog.fixtures import Fixture
+from matrix.catalog.registry import FormatSpec, LoaderSpec, formats
 from matrix.guest.protocol import HARNESS_VERSION, SAVER_VERSION, Status
-from matrix.registry import FormatSpec, LoaderSpec, formats
 
 
 def sha(*parts: str) -> str:

@@ -17,8 +17,8 @@ from typing import Any
 import jinja2
 import pandas as pd
 
-from matrix import findings
-from matrix.guest.protocol import ATTEMPTED
+from matrix.guest.vocabulary import ATTEMPTED
+from matrix.report import findings
 
 TEMPLATES = Path(__file__).parent / "templates"
 # the columns of one embedded case, in order (strings are indexes into `strings`); the

@@ -12,9 +12,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from matrix.declared import literals, require
+from matrix.catalog.declared import literals, require
 
-GUEST_DIR = Path(__file__).with_name("guest")
+GUEST_DIR = Path(__file__).resolve().parent.parent / "guest"
 FORMATS_DIR = GUEST_DIR / "formats"
 LOADERS_DIR = GUEST_DIR / "loaders"
 

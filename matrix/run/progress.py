@@ -16,6 +16,11 @@ class Progress:
         self._last = 0.0
         self._lock = threading.Lock()
 
+    def add(self, n: int) -> None:
+        """More work became known (the overall line grows as each stage is planned)."""
+        with self._lock:
+            self.total += n
+
     def advance(self, n: int = 1) -> None:
         with self._lock:
             self.done += n

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from matrix.findings import tried
+from matrix.report.findings import tried
 
 
 def _pyplot():

@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from matrix.envs import Environment
+from matrix.run import stopping
+from matrix.run.envs import Environment
+
+
+class WorkerStopped(Exception):
+    """A stop was asked for (Ctrl-C, SIGTERM) while this worker was busy: it was ended, and
+    its task has no answer (the next run does it again)."""
 
 
 class WorkerDied(Exception):
@@ -60,6 +66,7 @@ class WorkerProcess:
     startup_timeout: float = 900.0
     hello: dict = field(default_factory=dict)
     proc: subprocess.Popen | None = None
+    stop_event: threading.Event | None = None
     _lines: queue.Queue = field(default_factory=queue.Queue)
 
     def start(self) -> dict:
@@ -76,6 +83,7 @@ class WorkerProcess:
             env=self.env.process_env(),
             start_new_session=True,  # so a kill takes any children along
         )
+        stopping.register(self.proc.pid)
         threading.Thread(target=self._read, args=(self.proc,), daemon=True).start()
         self.hello = self._receive(self.startup_timeout, "starting the worker")
         self.hello["spawn_seconds"] = round(time.perf_counter() - started, 3)
@@ -88,11 +96,25 @@ class WorkerProcess:
         self._lines.put(None)  # EOF: the worker is gone
 
     def _receive(self, timeout: float, doing: str) -> dict:
-        try:
-            line = self._lines.get(timeout=timeout)
-        except queue.Empty:
+        deadline = time.monotonic() + timeout
+        while True:  # in short waits, so that a stop is seen within a second
+            if self.stop_event is not None and self.stop_event.is_set():
+                self.kill()
+                raise WorkerStopped(doing)
+            try:
+                line = self._lines.get(timeout=max(0.0, min(0.5, deadline - time.monotonic())))
+                break
+            except queue.Empty:
+                if time.monotonic() >= deadline:
+                    self.kill()
+                    raise WorkerDied(
+                        "timeout", f"no answer after {timeout:g}s while {doing}"
+                    ) from None
+        if (
+            self.stop_event is not None and self.stop_event.is_set()
+        ):  # killed by the stop, not a crash
             self.kill()
-            raise WorkerDied("timeout", f"no answer after {timeout:g}s while {doing}") from None
+            raise WorkerStopped(doing)
         if line is None:
             assert self.proc is not None
             code = self.proc.wait()
@@ -118,6 +140,8 @@ class WorkerProcess:
             except ProcessLookupError:
                 pass
             self.proc.wait()
+        if self.proc:
+            stopping.unregister(self.proc.pid)
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -128,6 +152,8 @@ class WorkerProcess:
                 self.proc.wait(timeout=30)
             except (OSError, subprocess.TimeoutExpired):
                 self.kill()
+        if self.proc:
+            stopping.unregister(self.proc.pid)
         if getattr(self, "_log", None):
             self._log.close()
 
@@ -141,6 +167,7 @@ class SupervisorStats:
     peak_rss_kb: int = 0
     retries: int = 0
     recycled: int = 0
+    stopped: bool = False
 
 
 # a consumer worker must stay under 3 GB; replaced once its peak passes this
@@ -151,10 +178,12 @@ class WorkerStartFailed(Exception):
     """The environment's worker cannot start at all: an environment problem, not a cell's."""
 
 
-def _start_worker(env: Environment, log_path: Path, stats: SupervisorStats) -> WorkerProcess:
+def _start_worker(
+    env: Environment, log_path: Path, stats: SupervisorStats, stop: threading.Event | None
+) -> WorkerProcess:
     last: WorkerDied | None = None
     for _ in range(2):  # once more, in case the first start met a passing problem (memory)
-        worker = WorkerProcess(env, log_path)
+        worker = WorkerProcess(env, log_path, stop_event=stop)
         stats.worker_starts += 1
         try:
             hello = worker.start()
@@ -176,6 +205,7 @@ def run_tasks(
     log_path: Path,
     retries: int = 1,
     recycle_rss_kb: int = RECYCLE_RSS_KB,
+    stop: threading.Event | None = None,
 ) -> SupervisorStats:
     """Send every task to a worker of `env`; call on_result(task, answer) for each.
 
@@ -185,19 +215,27 @@ def run_tasks(
     Raises WorkerStartFailed (after answering nothing for the remaining tasks) when no worker
     can be started. A worker whose peak RSS passes `recycle_rss_kb` is replaced by a fresh one
     before the next task (what TensorFlow and Keras cache per loaded model is never all freed).
+    When `stop` is set, the worker is ended and no further task is started (`stats.stopped`);
+    the task in flight gets no answer.
     """
     stats = SupervisorStats()
     worker: WorkerProcess | None = None
     try:
         for task in tasks:
+            if stop is not None and stop.is_set():
+                stats.stopped = True
+                break
             attempt = 0
             while True:
-                if worker is None:
-                    worker = _start_worker(env, log_path, stats)
-                started = time.perf_counter()
                 try:
+                    if worker is None:
+                        worker = _start_worker(env, log_path, stats, stop)
+                    started = time.perf_counter()
                     answer = worker.request(task, timeout)
                     break
+                except WorkerStopped:
+                    stats.stopped = True
+                    return stats
                 except WorkerDied as exc:
                     worker.stop()
                     worker = None

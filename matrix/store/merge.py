@@ -1,6 +1,6 @@
 """Merge the result stores of CI shards into one, as if one machine had run them all.
 
-    python -m matrix.merge SHARD_DIR [SHARD_DIR ...] [--expect 2.15 2.16 ...]
+    python -m matrix.store.merge SHARD_DIR [SHARD_DIR ...] [--expect 2.15 2.16 ...]
 
 Each shard directory holds what a consumer job wrote (`tf-X.Y.jsonl`, `tf-X.Y.env.json`; the
 layout of `.matrix/results`). Records go into this store (TFMATRIX_HOME), deduplicated by cell
@@ -14,15 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from matrix.errors import UsageError
 from matrix.guest.protocol import HARNESS_VERSION
-from matrix.home import Home, default_home
-from matrix.store import ResultStore, read_jsonl
-
-MISSING_NAME = "missing.json"
+from matrix.store.layout import Home, default_home
+from matrix.store.results import ResultStore, read_jsonl
 
 
 class MixedHarness(ValueError):
@@ -54,7 +52,7 @@ def merge(shards: list[Path], home: Home, expect: list[str] | None = None) -> Me
         )
     home.ensure()
     for name, paths in sorted(found.items()):
-        store = ResultStore(home.results / name)
+        store = ResultStore(home.results / name)  # tf-X.Y.jsonl, as in the shard
         seen = store.keys()
         for path in paths:
             for record in read_jsonl(path):
@@ -70,31 +68,32 @@ def merge(shards: list[Path], home: Home, expect: list[str] | None = None) -> Me
             if env_record.exists():
                 shutil.copyfile(env_record, home.results / env_record.name)
     summary.missing = sorted(set(expect or ()) - set(summary.consumers))
-    (home.results / MISSING_NAME).write_text(json.dumps(summary.missing) + "\n")
+    home.missing_file().write_text(json.dumps(summary.missing) + "\n")
     return summary
 
 
 def missing_consumers(home: Home) -> list[str]:
     try:
-        return json.loads((home.results / MISSING_NAME).read_text())
+        return json.loads(home.missing_file().read_text())
     except (OSError, ValueError):
         return []
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("shards", nargs="+", type=Path)
-    parser.add_argument("--expect", nargs="*", default=None, help="consumers that should be there")
-    args = parser.parse_args(argv)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "shards", nargs="+", type=Path, help="folders of the consumer jobs' results"
+    )
+    parser.add_argument(
+        "--expect", nargs="*", default=None, metavar="VERSION",
+        help="consumers that should be there (a missing one is named in missing.json)",
+    )  # fmt: skip
+
+
+def run(args: argparse.Namespace) -> int | None:
     try:
         s = merge(args.shards, default_home(), args.expect)
     except MixedHarness as exc:
-        print(f"merge: error: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
+        raise UsageError(str(exc)) from None
     print(f"merged {s.records} cells from {s.shards} shards ({s.duplicates} duplicates); "
           f"consumers: {' '.join(s.consumers) or 'none'}"
           + (f"; MISSING: {' '.join(s.missing)}" if s.missing else ""))  # fmt: skip
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,70 @@
+"""Version order and version ranges, as the report, the findings and `query` print them."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+
+from packaging.version import Version
+
+from matrix.catalog.releases import KINDS
+
+
+def minor_key(minor: str) -> tuple:
+    """The one sort key of environment names: 1.15 < 2.9 < 2.10 < 2.18 < 2.18+keras3.6 <
+    2.18+keras3.10 < 2.18+text < 2.18+text2.17 < nightly (a variant right after its
+    TensorFlow; versions compared as versions, by `packaging`)."""
+    base, _, variant = minor.partition("+")
+    name, number = re.fullmatch(r"([^\d]*)(.*)", variant).groups()
+    return (
+        Version("999") if base == "nightly" else Version(base),
+        name,
+        Version(number) if number else Version("0"),
+    )
+
+
+@functools.cache
+def _catalog_kinds() -> dict[str, str]:
+    from matrix.catalog.releases import load_catalog
+
+    return {r.minor: r.kind for r in load_catalog().releases}
+
+
+def family(minor: str) -> str:
+    """What kind of environment a name is (`KINDS`: release, keras, addon), as the catalog
+    says. A name the catalog no longer has (in older published data) is read from its
+    shape: `2.18+keras3.6` a Keras variant, any other `+…` an add-on's."""
+    known = _catalog_kinds().get(minor)
+    if known:
+        return known
+    variant = minor.partition("+")[2]
+    return "release" if not variant else "keras" if variant.startswith("keras") else "addon"
+
+
+def kind_rank(minor: str) -> int:
+    """Releases first, then Keras variants, then add-on variants."""
+    return KINDS.index(family(minor))
+
+
+def ranges(found: Iterable[str], order: list[str]) -> str:
+    """'1.15–2.9, 2.12': the versions of `order` that are in `found`, neighbours joined into a
+    range ('' when none is). Each kind of environment is read on its own, releases first:
+    '2.12–2.21, 2.12+text–2.21+text' (a range of releases is not cut at every 2.16+keras3.0
+    between them, and a range of text variants not at every 2.13)."""
+    wanted = set(found)
+    kinds = sorted({family(v) for v in wanted}, key=KINDS.index)
+    return ", ".join(_joined(wanted, [v for v in order if family(v) == kind]) for kind in kinds)
+
+
+def _joined(wanted: set[str], order: list[str]) -> str:
+    runs: list[list[str]] = []
+    last = -2
+    for i, v in enumerate(order):
+        if v in wanted:
+            if i == last + 1:
+                runs[-1].append(v)
+            else:
+                runs.append([v])
+            last = i
+    return ", ".join(r[0] if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
