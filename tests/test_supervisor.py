@@ -4,38 +4,49 @@ all is an environment problem, not a pile of CRASH cells."""
 
 import sys
 import textwrap
+import threading
+import time
+from dataclasses import asdict
 
 import pytest
 
 from matrix.catalog import TFRelease
+from matrix.guest.protocol import ConsumeTask
 from matrix.run.envs import Environment
 from matrix.run.supervisor import WorkerStartFailed, run_tasks
 
 FAKE_WORKER = textwrap.dedent(
     """
-    import json, os, sys, time
+    import os, sys, time
+    from matrix.guest import protocol  # the host's PYTHONPATH: the project's guest code
     out = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)
     mode = os.environ.get("FAKE_MODE", "ok")
     if mode == "nostart":
         print("ImportError: the guest cannot start", file=sys.stderr)
         sys.exit(1)
-    out.write(json.dumps({"type": "hello", "info": {"import_seconds": 0.01}}) + "\\n")
+    harness = "0-another" if mode == "old" else protocol.HARNESS_VERSION
+    hello = protocol.Hello(protocol.SCHEMA_VERSION, harness, os.getpid(),
+                           {"import_seconds": 0.01})
+    out.write(protocol.to_wire(hello) + "\\n")
     out.flush()
     for line in sys.stdin:
-        task = json.loads(line)
-        if task.get("op") == "exit":
+        raw = protocol.loads(line)
+        task = protocol.task_of(raw)
+        if task is None:
             break
-        what = task["loader"]
+        what = task.loader
+        marker = raw["marker"]
         if what == "abort":
             print("about to abort", file=sys.stderr, flush=True)
             os.abort()
         if what == "hang":
             time.sleep(600)
-        if what == "flaky" and not os.path.exists(task["marker"]):
-            open(task["marker"], "w").close()
+        if what == "flaky" and not os.path.exists(marker):
+            open(marker, "w").close()
             os.abort()
-        out.write(json.dumps({"type": "result", "id": task["id"], "status": "PASS"}) + "\\n")
+        answer = protocol.ConsumeAnswer(id=task.id, status="PASS")
+        out.write(protocol.to_wire(answer) + "\\n")
         out.flush()
     """
 )
@@ -53,13 +64,13 @@ def fake_env(tmp_path, monkeypatch):
     return Environment(release, tmp_path / "env", "fake", {})
 
 
-def run(env, loaders, tmp_path, timeout=10.0, retries=1):
+def run(env, loaders, tmp_path, timeout=10.0, retries=1, stop=None):
     got = {}
-    tasks = [{"op": "consume", "id": i, "loader": name, "marker": str(tmp_path / "m")}
+    tasks = [dict(asdict(ConsumeTask(i, name, name, str(tmp_path))), marker=str(tmp_path / "m"))
              for i, name in enumerate(loaders)]  # fmt: skip
     log = tmp_path / "worker.log"
     stats = run_tasks(env, tasks, lambda t, a: got.__setitem__(t["loader"], a),
-                      timeout=timeout, log_path=log, retries=retries)  # fmt: skip
+                      timeout=timeout, log_path=log, retries=retries, stop=stop)  # fmt: skip
     return got, stats
 
 
@@ -95,3 +106,21 @@ def test_a_worker_that_cannot_start_is_an_environment_failure(fake_env, tmp_path
     monkeypatch.setenv("FAKE_MODE", "nostart")
     with pytest.raises(WorkerStartFailed, match="exited with status 1"):
         run(fake_env, ["ok", "ok2"], tmp_path)
+
+
+def test_a_worker_of_another_harness_is_refused_in_one_line(fake_env, tmp_path, monkeypatch):
+    monkeypatch.setenv("FAKE_MODE", "old")
+    with pytest.raises(WorkerStartFailed, match=r"harness 0-another; this host .* another ver"):
+        run(fake_env, ["ok"], tmp_path)
+
+
+def test_a_stop_ends_the_busy_worker_and_starts_nothing_more(fake_env, tmp_path):
+    """Ctrl-C or SIGTERM: the task in flight has no answer (it is redone on the next run),
+    no CRASH is recorded, no further task starts, and it happens within a second or so."""
+    stop = threading.Event()
+    threading.Timer(1.0, stop.set).start()
+    started = time.monotonic()
+    got, stats = run(fake_env, ["ok", "hang", "ok2"], tmp_path, timeout=60.0, stop=stop)
+    assert time.monotonic() - started < 5
+    assert stats.stopped and list(got) == ["ok"]  # hang never answered, ok2 never started
+    assert stats.crashes == stats.timeouts == 0

@@ -38,9 +38,46 @@ def staging_pattern(name):
 
 
 def from_dict(cls, data):
-    """`cls(**data)` keeping only the fields `cls` has (the other side may know more)."""
+    """`cls(**data)` keeping only the fields `cls` has (the other side may know more); a
+    missing required field is ProtocolMismatch."""
     names = set(f.name for f in fields(cls))
-    return cls(**dict((k, v) for k, v in data.items() if k in names))
+    try:
+        return cls(**dict((k, v) for k, v in data.items() if k in names))
+    except TypeError as exc:
+        raise ProtocolMismatch("%s: %s" % (cls.__name__, exc))
+
+
+# ------------------------------------------------------------------------------ hello
+
+
+@dataclass
+class Hello:
+    """The worker's first line: who it is. The host refuses a worker of another schema or
+    harness (its guest code is another version's: its cells would be another experiment)."""
+
+    schema: int
+    harness: str
+    pid: int
+    info: Dict[str, Any] = field(default_factory=dict)  # envinfo: versions, import time, …
+    type: str = "hello"
+
+
+class ProtocolMismatch(ValueError):
+    pass
+
+
+def check_hello(data):
+    """The Hello in `data`, or ProtocolMismatch with one line saying what differs."""
+    if not isinstance(data, dict) or data.get("type") != "hello":
+        raise ProtocolMismatch("the worker's first line is not a hello: %.200r" % (data,))
+    hello = from_dict(Hello, data)
+    if (hello.schema, hello.harness) != (SCHEMA_VERSION, HARNESS_VERSION):
+        raise ProtocolMismatch(
+            "the worker speaks schema %s, harness %s; this host schema %s, harness %s (its "
+            "guest code is another version's)"
+            % (hello.schema, hello.harness, SCHEMA_VERSION, HARNESS_VERSION)
+        )
+    return hello
 
 
 # ------------------------------------------------------------------------------ tasks
@@ -68,6 +105,17 @@ class ConsumeTask:
     artifact_dir: str
     fixture_path: Optional[str] = None  # for loaders that rebuild or import the fixture's code
     op: str = "consume"
+
+
+def task_of(data):
+    """A task message as its typed record (None for `exit`)."""
+    op = data.get("op")
+    if op == "exit":
+        return None
+    kinds = {"produce": ProduceTask, "consume": ConsumeTask}
+    if op not in kinds:
+        raise ProtocolMismatch("unknown op %r" % (op,))
+    return from_dict(kinds[op], data)
 
 
 # ------------------------------------------------------------------------------ answers

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import traceback
+from dataclasses import asdict
 
 from matrix.guest import protocol
 from matrix.guest.addons import AddonImportError, addon_ops, import_addons
@@ -249,30 +250,26 @@ def main():
     tf, import_seconds = import_tensorflow()
     info = describe(tf, round(import_seconds, 3))
     info["packages"] = installed_packages()
-    send(
-        {
-            "type": "hello",
-            "schema": protocol.SCHEMA_VERSION,
-            "harness": protocol.HARNESS_VERSION,
-            "pid": os.getpid(),
-            "info": info,
-        }
-    )
+    send(protocol.Hello(schema=protocol.SCHEMA_VERSION, harness=protocol.HARNESS_VERSION,
+                        pid=os.getpid(), info=info))  # fmt: skip
     short_info = dict((k, info[k]) for k in ("python", "tensorflow", "keras", "numpy"))
     for line in sys.stdin:
         if not line.strip():
             continue
-        task = protocol.loads(line)
-        op = task.get("op")
-        if op == "exit":
-            break
-        if op == "produce":
-            answer = produce(tf, short_info, task)
-        elif op == "consume":
-            answer = consume(tf, task)
+        raw = protocol.loads(line)
+        try:
+            typed = protocol.task_of(raw)
+        except protocol.ProtocolMismatch as exc:
+            answer = ConsumeAnswer(id=raw.get("id", -1), status=str(Status.ERROR),
+                                   error_category="protocol", message=str(exc))  # fmt: skip
         else:
-            answer = ConsumeAnswer(id=task.get("id", -1), status=str(Status.ERROR),
-                                   message="unknown op %r" % op)  # fmt: skip
+            if typed is None:  # exit
+                break
+            task = asdict(typed)  # every field, defaults filled in
+            if typed.op == "produce":
+                answer = produce(tf, short_info, task)
+            else:
+                answer = consume(tf, task)
         answer.maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         send(answer)
 

@@ -14,10 +14,11 @@ import signal
 import subprocess
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from matrix.guest import protocol
 from matrix.run import stopping
 from matrix.run.envs import Environment
 
@@ -85,7 +86,8 @@ class WorkerProcess:
         )
         stopping.register(self.proc.pid)
         threading.Thread(target=self._read, args=(self.proc,), daemon=True).start()
-        self.hello = self._receive(self.startup_timeout, "starting the worker")
+        raw = self._receive(self.startup_timeout, "starting the worker")
+        self.hello = asdict(protocol.check_hello(raw))  # ProtocolMismatch: another version
         self.hello["spawn_seconds"] = round(time.perf_counter() - started, 3)
         return self.hello
 
@@ -131,7 +133,13 @@ class WorkerProcess:
             self.proc.stdin.flush()
         except (BrokenPipeError, OSError):
             pass  # it died; _receive reports how
-        return self._receive(timeout, "running the task")
+        answer = self._receive(timeout, "running the task")
+        if answer.get("type") != "result" or answer.get("id") != task.get("id"):
+            self.kill()
+            raise WorkerDied("crash", f"the worker answered {str(answer)[:200]} to task "
+                                      f"{task.get('id')}")  # fmt: skip
+        kind = protocol.ProduceAnswer if task.get("op") == "produce" else protocol.ConsumeAnswer
+        return asdict(protocol.from_dict(kind, answer))
 
     def kill(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -191,6 +199,9 @@ def _start_worker(
             worker.stop()
             last = exc
             continue
+        except protocol.ProtocolMismatch as exc:  # starting it again changes nothing
+            worker.stop()
+            raise WorkerStartFailed(str(exc)) from None
         stats.import_seconds.append(hello["info"]["import_seconds"])
         return worker
     raise WorkerStartFailed(last.message if last else "worker did not start")
