@@ -24,7 +24,7 @@ def test_a_render_with_no_store_leaves_the_published_report_as_committed(tmp_pat
     shutil.copytree(REPORTS, copy)
     env = dict(os.environ, TFMATRIX_HOME=str(tmp_path / "empty store"))
     out = subprocess.run(
-        [sys.executable, "-m", "matrix.report.publish", "--force", "--out", str(copy)],
+        [sys.executable, "-m", "matrix", "report", "--force", "--out", str(copy)],
         cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert out.returncode == 0, out.stderr[-3000:]

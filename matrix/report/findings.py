@@ -314,7 +314,7 @@ def markdown(
     elif completeness != "complete":
         out = [f"*{completeness}.*", ""]
     out += [
-        f"Computed by `matrix/findings.py` from {len(df)} cells of TF {span}"
+        f"Computed by `matrix/report/findings.py` from {len(df)} cells of TF {span}"
         " (`reports/results.csv.gz`); each names the category, its detail and a real message "
         "at the boundary. Older and newer are read among environments of one kind: releases "
         "(the TF axis), Keras variants (2.16+keras3.0 …: the Keras axis), add-on variants; a "
