@@ -268,9 +268,9 @@ def test_a_version_that_cannot_be_installed_is_recorded(catalog, home):
 
 
 def test_a_missing_interpreter_is_recorded(catalog, home, monkeypatch, tmp_path):
-    import matrix.envs
+    import matrix.run.envs
 
-    monkeypatch.setattr(matrix.envs, "find_python", lambda minor: None)
+    monkeypatch.setattr(matrix.run.envs, "find_python", lambda minor: None)
     bare = Home(tmp_path / "bare", tmp_path / "no-envs").ensure()
     release = catalog.select(["2.15"])[0]
     summary = consume.consume(release, [release], catalog, bare, log=print)
