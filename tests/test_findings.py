@@ -161,11 +161,12 @@ def test_the_readme_findings_are_generated_from_the_committed_data():
     import json
 
     from matrix.report import publish as report
+    from matrix.report.markdown import claims
 
     reports = report.PROJECT_ROOT / "reports"
     published = pd.read_csv(reports / "results.csv.gz", dtype=str, keep_default_na=False)
     meta = json.loads((reports / "results.json").read_text())
-    section = findings.markdown(published, meta["versions"], report._claims(), fixtures=False,
+    section = findings.markdown(published, meta["versions"], claims(), fixtures=False,
                                 completeness=meta["stamp"]["completeness"])  # fmt: skip
     readme = report.README.read_text()
     start = readme.index(report.FINDINGS_START) + len(report.FINDINGS_START) + 1

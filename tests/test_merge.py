@@ -42,14 +42,14 @@ def test_a_shard_of_another_harness_is_refused(tmp_path):
 def test_the_report_names_a_missing_shard_across_its_row_and_column(tmp_path):
     import pandas as pd
 
-    from matrix.report import publish as report
+    from matrix.report import tables
 
     home = Home(tmp_path / "home")
     merge([shard(tmp_path, "a", "2.15", ["k1"])], home, expect=["2.15", "2.16"])
-    envs = report.environments(home, ["2.15", "2.16"])
+    envs = tables.environments(home, ["2.15", "2.16"])
     assert [e["status"] for e in envs] == ["OK", "MISSING_SHARD"]  # its env record came along
     df = pd.DataFrame(
         [{"producer": "2.15", "consumer": "2.15", "status": "PASS", "error_category": None}]
     )
-    table = report.pivot(df, ["2.15", "2.16"], report.unavailable_envs(envs))
+    table = tables.pivot(df, ["2.15", "2.16"], tables.unavailable_envs(envs))
     assert set(table["2.16"]) == {"MISSING_SHARD"}

@@ -2,7 +2,7 @@ import json
 
 import pandas as pd
 
-from matrix.report import freshness
+from matrix.report import frame, freshness, provenance, tables
 from matrix.report import publish as report
 from matrix.store.layout import Home
 
@@ -38,7 +38,7 @@ def sample():
 
 def test_cells_count_passes_over_attempts_with_the_dominant_category():
     df = pd.DataFrame(sample())
-    table = report.pivot(df, VERSIONS)
+    table = tables.pivot(df, VERSIONS)
     assert table.loc["2.12", "2.9"] == "1/3 missing_op"
     assert table.loc["2.9", "2.12"] == "1/1"
     assert table.loc["2.9", "2.9"] == ""  # never run: empty, not a pass
@@ -49,12 +49,12 @@ def test_only_the_latest_result_of_a_cell_counts(tmp_path):
     old = record("2.9", "2.12", "tf.saved_model.load", "ERROR", "other", "x", 1)
     new = dict(old, status="PASS", error_category=None, finished_at="2026-02-01T00:00:00")
     write_results(home, [new, old])
-    df = report.load_frame(home, VERSIONS)
+    df = frame.load_frame(home, VERSIONS)
     assert list(df["status"]) == ["PASS"]
 
 
 def test_boundaries_name_the_version_ranges_and_quote_the_message():
-    b = report.boundaries(pd.DataFrame(sample()), VERSIONS)
+    b = tables.boundaries(pd.DataFrame(sample()), VERSIONS)
     row = b.iloc[0]
     assert (row["category"], row["cells"], row["saved by"], row["loaded by"]) == (
         "missing_op",
@@ -63,7 +63,7 @@ def test_boundaries_name_the_version_ranges_and_quote_the_message():
         "2.9",
     )
     assert "DisableCopyOnRead" in row["message"]
-    assert report._ranges({"2.9", "2.10", "2.12"}, ["2.8", "2.9", "2.10", "2.11", "2.12"]) == (
+    assert tables._ranges({"2.9", "2.10", "2.12"}, ["2.8", "2.9", "2.10", "2.11", "2.12"]) == (
         "2.9–2.10, 2.12"
     )
 
@@ -82,7 +82,7 @@ def test_write_report_produces_every_output(tmp_path):
     assert data["stamp"]["commit"] and data["cells"] == "results.csv.gz"
     assert "keras_sequential" in data["catalog"]["fixtures"]
     cells = pd.read_csv(out / "results.csv.gz")
-    assert len(cells) == 6 and list(cells.columns) == report.PUBLISHED
+    assert len(cells) == 6 and list(cells.columns) == frame.PUBLISHED
 
 
 def test_the_same_cells_give_the_same_bytes(tmp_path):
@@ -120,7 +120,7 @@ def test_a_store_with_fewer_cells_never_replaces_the_published_ones(tmp_path):
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert result["out"] == str(home.root / "report") and result["cells"] == 3
     assert report.write_report(home, VERSIONS, out, replace=True)["out"] == str(out)  # told to
-    assert report.published_cells(out) == 3
+    assert frame.published_cells(out) == 3
 
 
 def test_with_no_stored_results_the_published_cells_are_rendered_again(tmp_path):
@@ -136,7 +136,7 @@ def test_with_no_stored_results_the_published_cells_are_rendered_again(tmp_path)
 
 def test_a_version_that_could_not_be_installed_shows_why_in_its_row_and_column():
     df = pd.DataFrame(sample())
-    table = report.pivot(df, ["2.9", "2.10", "2.11", "2.12"], {"2.11": "INSTALL_FAILED"})
+    table = tables.pivot(df, ["2.9", "2.10", "2.11", "2.12"], {"2.11": "INSTALL_FAILED"})
     assert list(table.index) == ["2.9", "2.10", "2.11", "2.12"]
     assert set(table.loc["2.11"]) == {"INSTALL_FAILED"}
     assert set(table["2.11"]) == {"INSTALL_FAILED"}
@@ -193,16 +193,16 @@ def test_results_the_current_plan_does_not_ask_for_are_stale_and_left_out(tmp_pa
     # consumer 2.9's current plan asks for two of its cells; 2.12 and 2.10 cannot be planned here
     planned = {"2.9": {"2.12-2.9-tf.saved_model.load-1", "2.12-2.9-tf1.Session-3"},
                "2.10": None, "2.12": None}  # fmt: skip
-    df = report.load_frame(home, VERSIONS, planned)
+    df = frame.load_frame(home, VERSIONS, planned)
     assert sorted(df[df["consumer"] == "2.9"]["key"]) == sorted(planned["2.9"])
     assert len(df[df["consumer"] != "2.9"]) == 2  # not plannable: every result is kept
-    assert report.completeness(df, planned).startswith("INCOMPLETE: 2 of 2 planned cells")
-    assert report.completeness(df, {"2.9": planned["2.9"]}) == "complete"
-    assert report.completeness(df, {"2.9": None}).startswith("unchecked")
+    assert provenance.completeness(df, planned).startswith("INCOMPLETE: 2 of 2 planned cells")
+    assert provenance.completeness(df, {"2.9": planned["2.9"]}) == "complete"
+    assert provenance.completeness(df, {"2.9": None}).startswith("unchecked")
     # an environment the run tried and could not set up has no cells, and is no gap
     tried = {"2.9": planned["2.9"], "2.18+text2.17": None}
-    assert "never run on this machine: 2.18+text2.17" in report.completeness(df, tried)
-    assert report.completeness(df, tried, unusable=["2.18+text2.17"]) == "complete"
+    assert "never run on this machine: 2.18+text2.17" in provenance.completeness(df, tried)
+    assert provenance.completeness(df, tried, unusable=["2.18+text2.17"]) == "complete"
 
 
 def test_stored_other_results_get_the_newer_rules_and_lose_memory_addresses(tmp_path):
@@ -215,7 +215,7 @@ def test_stored_other_results_get_the_newer_rules_and_lose_memory_addresses(tmp_
     for r, t in ((old, "TypeError"), (kept, "NotFoundError"), (addr, "ValueError")):
         r["exception_type"] = t
     write_results(home, [old, kept, addr])
-    df = report.load_frame(home, VERSIONS).set_index("producer")
+    df = frame.load_frame(home, VERSIONS).set_index("producer")
     assert tuple(df.loc["2.9", ["error_category", "error_detail"]]) == (
         "config_incompatible", "output_mode")  # fmt: skip
     assert df.loc["2.12", "error_category"] == "addon_op_missing"  # only `other` is redone
@@ -237,7 +237,7 @@ def test_stored_results_get_todays_rules_and_the_addon_ops_the_guest_named():
         dict(record("2.12", "2.9", "tf.saved_model.load", "MISMATCH", "numeric_mismatch",
                     "max error 0.1", 4), error_detail=None),
     ]  # fmt: skip
-    df = report.reclassified(pd.DataFrame(rows).assign(exception_type="ValueError"))
+    df = frame.reclassified(pd.DataFrame(rows).assign(exception_type="ValueError"))
     details = [d if isinstance(d, str) else None for d in df["error_detail"]]
     assert list(zip(df["error_category"], details, strict=True)) == [
         ("missing_op", "DisableCopyOnRead"),  # the op, not the compatibility note
@@ -249,6 +249,6 @@ def test_stored_results_get_todays_rules_and_the_addon_ops_the_guest_named():
 
 def test_the_environments_table_names_each_add_on_with_its_installed_version():
     packages = {"tensorflow-text": "2.12.1", "keras": "2.12.0"}
-    assert report.addons(("tensorflow_text",), packages) == "tensorflow-text 2.12.1"
-    assert report.addons((), packages) == ""
-    assert report.addons(("tensorflow_text",), {}) == "tensorflow-text"  # not installed: named
+    assert tables.addons(("tensorflow_text",), packages) == "tensorflow-text 2.12.1"
+    assert tables.addons((), packages) == ""
+    assert tables.addons(("tensorflow_text",), {}) == "tensorflow-text"  # not installed: named

@@ -25,7 +25,7 @@ import pandas as pd
 
 from matrix.catalog import load_catalog
 from matrix.catalog.names import minor_key
-from matrix.report.publish import CELL_KEYS, load_frame
+from matrix.report.frame import CELL_KEYS, load_frame
 from matrix.store.layout import PROJECT_ROOT, default_home
 
 if sys.version_info >= (3, 11):
