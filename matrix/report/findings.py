@@ -82,9 +82,13 @@ class Finding:
         return f"{head}: {cause}, “{one_line(self.message)}” ({self.example})"
 
 
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|"})
+
+
 def one_line(message, limit: int = 160) -> str:
-    """A message as a Markdown table or list can hold it."""
-    return str(message or "")[:limit].replace("|", "\\|").replace("\n", " ")
+    """A message as Markdown prose or a table cell holds it: on one line, and read as the
+    words it is (`__index__`, `<locals>` and `|` escaped, not emphasis, a tag or a column)."""
+    return str(message or "")[:limit].replace("\n", " ").translate(_MARKDOWN)
 
 
 def _blank(series: pd.Series) -> pd.Series:

@@ -1,7 +1,8 @@
-"""`compatibility.md`: the tables as Markdown (tabulate), in the order of the page."""
+"""`compatibility.md`: the tables as Markdown (tabulate) in a template (Jinja2), as the page."""
 
 from __future__ import annotations
 
+import jinja2
 from tabulate import tabulate
 
 from matrix.catalog import registry
@@ -10,65 +11,45 @@ from matrix.report import findings, page
 from matrix.report.tables import boundaries, pivot, unavailable_envs
 
 
+def _table(data, headers="keys", **kw) -> str:
+    # versions stay strings: without disable_numparse, 2.10 would print as 2.1
+    return tabulate(data, headers, tablefmt="github", disable_numparse=True, **kw)
+
+
 def render_markdown(df, envs, versions, meta) -> str:
-    out = ["# TensorFlow SavedModel / Keras compatibility matrix", ""]
-    out.append(
-        (
-            f"**{meta['completeness']}.** "
-            if meta.get("completeness", "complete") != "complete"
-            else ""
-        )
-        + f"Results of {meta['generated_at']} on {meta['machine']}, "
-        f"tool commit `{meta['commit']}`. "
-        f"{len(df)} cells: " + ", ".join(f"{k} {v}" for k, v in df["status"].value_counts().items())
-    )
-    out += [
-        "",
-        "Rows: the TensorFlow that **saved** the model (producer). Columns: the TensorFlow "
-        "that **loaded** it (consumer). A cell reads `passed/attempted` and the most common "
-        "failure category; `n/a` = no loader applies. PASS means the model loaded and its "
-        "outputs matched the producer's reference outputs (rtol 1e-4, atol 1e-5).",
-        "",
-    ]
-
-    def table(data, headers="keys", **kw) -> str:
-        # versions stay strings: without disable_numparse, 2.10 would print as 2.1
-        return tabulate(data, headers, tablefmt="github", disable_numparse=True, **kw)
-
-    out += ["## Environments", ""]
-    cols = page.ENV_COLUMNS
-    out.append(table([[e[c] for c in cols] for e in envs], cols))
+    """compatibility.md: the tables of `templates/compatibility.md.j2`, filled here."""
     unavailable = unavailable_envs(envs)
-    out += ["", "## All loaders", "", table(pivot(df, versions, unavailable))]
-    for loader, spec in registry.loaders().items():
-        sub = df[df["loader"] == loader]
+    cols = page.ENV_COLUMNS
+    loaders = []
+    for name, spec in registry.loaders().items():
+        sub = df[df["loader"] == name]
         if not sub.empty:
-            out += ["", f"## Loader `{loader}`", "", spec.doc, ""]
-            out.append(table(pivot(sub, versions, unavailable)))
-    out += ["", "## Error categories, with a real message each", ""]
+            loaders.append({"name": name, "doc": spec.doc,
+                            "table": _table(pivot(sub, versions, unavailable))})  # fmt: skip
     b = boundaries(df, versions)
-    out.append(table(b, showindex=False) if len(b) else "none")
-    out += ["", "## Findings (computed from the data)", ""]
-    out.append(findings.markdown(df, versions, claims(), fixtures=False,
-                                 completeness=meta.get("completeness", "complete")))  # fmt: skip
-    out += ["", "## Fixtures", ""]
     fixture_rows = [[f"`{f.name}`", f.kind, ", ".join(f.formats), ", ".join(f.requires),
                      f.doc] for f in load_fixtures()]  # fmt: skip
-    out.append(table(fixture_rows, ["fixture", "kind", "formats", "requires", "what it is"]))
-    out += ["", "## Formats and loaders", ""]
-    out += [f"- format `{k}`: {v.doc}" + (f" (needs {', '.join(v.requires)})" if v.requires
-            else "") for k, v in registry.formats().items()]  # fmt: skip
-    out += [f"- loader `{k}`: {v.doc}" + (f" (needs {', '.join(v.requires)})" if v.requires
-            else "") for k, v in registry.loaders().items()]  # fmt: skip
-    out += [
-        "",
-        "The page: `index.html` (grids per format and loader, drill-down, filters). Data: "
-        "`results.csv.gz` (one row per cell), `compat.json` (consumer ranges per fixture, format, "
-        "loader and producer; schema in `SCHEMA.md`), `results.json` (environments with their "
-        "full package lists, the catalog, this stamp). Findings with every fixture: `findings.md`.",
-        "",
-    ]
-    return "\n".join(out)
+    declared = [f"- format `{k}`: {v.doc}" + (f" (needs {', '.join(v.requires)})" if v.requires
+                else "") for k, v in registry.formats().items()]  # fmt: skip
+    declared += [f"- loader `{k}`: {v.doc}" + (f" (needs {', '.join(v.requires)})" if v.requires
+                 else "") for k, v in registry.loaders().items()]  # fmt: skip
+    template = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(page.TEMPLATES), autoescape=False,
+        keep_trailing_newline=True,
+    ).get_template("compatibility.md.j2")  # fmt: skip
+    return template.render(
+        meta=meta,
+        total=len(df),
+        counts=", ".join(f"{k} {v}" for k, v in df["status"].value_counts().items()),
+        environments=_table([[e[c] for c in cols] for e in envs], cols),
+        all_loaders=_table(pivot(df, versions, unavailable)),
+        loaders=loaders,
+        categories=_table(b, showindex=False) if len(b) else "none",
+        findings=findings.markdown(df, versions, claims(), fixtures=False,
+                                   completeness=meta.get("completeness", "complete")),
+        fixtures=_table(fixture_rows, ["fixture", "kind", "formats", "requires", "what it is"]),
+        declared=declared,
+    )  # fmt: skip
 
 
 def claims() -> dict[str, str]:

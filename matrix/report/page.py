@@ -8,14 +8,13 @@ draws the grids and the drill-down.
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import pandas as pd
+from markdown_it import MarkdownIt
 
 from matrix.guest.vocabulary import ATTEMPTED
 from matrix.report import findings
@@ -68,12 +67,12 @@ def decode(data: dict[str, Any]) -> list[dict[str, str]]:
     return out
 
 
+# the findings' Markdown as HTML; raw HTML in it stays text (messages quote `<locals>`, …)
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+
+
 def _markdown_inline(text: str) -> str:
-    """The findings' Markdown (`code`, **bold**, *em*) as HTML."""
-    out = html.escape(text, quote=False)
-    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
-    out = re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", out)
-    return re.sub(r"\*([^*]+)\*", r"<i>\1</i>", out)
+    return _MARKDOWN.renderInline(text)
 
 
 def trend_points(runs: list[dict]) -> list[dict]:
