@@ -9,17 +9,23 @@ release cell before any variant's, so its report is useful as far as it got.
 
 from __future__ import annotations
 
+import csv
+import gzip
 import os
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
+from matrix import PROJECT_ROOT
 from matrix.catalog import Catalog, TFRelease, registry
 from matrix.catalog.availability import facts_of
 from matrix.catalog.fixtures import Fixture, load_fixtures
 from matrix.catalog.registry import LoaderSpec
+from matrix.guest.vocabulary import LOADED
 from matrix.plan.cells import Artifact, CellPlan, plan_cells
 from matrix.run.consume import consume
 from matrix.run.envs import read_stamp
@@ -29,11 +35,12 @@ from matrix.run.session import DEFAULT_CELL_TIMEOUT, Log, StepSummary
 from matrix.run.stopping import Stop
 from matrix.store.artifacts import artifacts_for
 from matrix.store.layout import Home
-from matrix.store.results import ResultStore, finished_keys, read_results
+from matrix.store.results import ResultStore, finished_keys, read_jsonl, read_results
 
 # loads per second on the project's machine (2 cores) when no stored timing says better:
 # the whole catalog's last run (README, Benchmarks)
 PUBLISHED_RATE = 15.0
+PUBLISHED_CELLS = PROJECT_ROOT / "reports" / "results.csv.gz"
 
 
 @dataclass
@@ -98,27 +105,43 @@ def rate(home: Home) -> float:
     return max(1.0, 2 / (sum(seconds) / len(seconds)))  # two workers at once on two cores
 
 
-def forecast(
-    home: Home, releases: list[TFRelease], catalog: Catalog, fixtures: list[Fixture]
-) -> str:
-    """What the run is about to do, before it spends anything: environments to create,
-    loads known to be pending (those of environments not made yet are estimated)."""
+def published_loads(path: Path | None = None) -> Counter:
+    """Loads per (producer, consumer) in the published run: what a run of those pairs will
+    load again (standard library only: the run needs no report library)."""
+    found: Counter = Counter()
+    try:
+        with gzip.open(path or PUBLISHED_CELLS, "rt", newline="") as f:
+            for row in csv.DictReader(f):
+                if row["status"] in LOADED:
+                    found[row["producer"], row["consumer"]] += 1
+    except (OSError, EOFError, KeyError, csv.Error):
+        pass
+    return found
+
+
+def forecast(home: Home, releases: list[TFRelease], catalog: Catalog) -> str:
+    """What the run is about to do, before it spends anything: environments to create, and
+    the loads still to compute, estimated from the published run's (per pair of environments;
+    a pair it does not have counts as an average one) less those already stored here."""
+    names = [r.minor for r in releases]
     missing = [r for r in releases if read_stamp(home, r) is None]
-    loaders = registry.loaders()
-    pending = pending_loads(home, releases, loaders, catalog, fixtures)
-    known = len(releases) - len(missing)
-    if missing:
-        # a new environment's cells: as many as an existing one's, else the fixtures'
-        # formats x loaders for every producer (an upper bound)
-        per_env = sum(len(f.formats) for f in fixtures) * len(loaders) * len(releases) // 3
-        pending += per_env * len(missing)
-    eta = pending / rate(home)
-    text = (f"plan: {len(releases)} environments ({len(missing)} to create), about "
-            f"{pending} loads to compute")  # fmt: skip
+    published = published_loads()
+    average = sum(published.values()) / len(published) if published else 0.0
+    expected = sum(
+        published.get((p.minor, c.minor), average)
+        for c in releases for p in catalog.peers(c, releases)
+    )  # fmt: skip
+    stored = sum(
+        1 for r in releases for rec in read_jsonl(home.results_file(r.name))
+        if rec.get("status") in LOADED and rec.get("producer") in names
+    )  # fmt: skip
+    pending = max(0, round(expected) - stored)
+    text = (f"plan: {len(releases)} environments ({len(missing)} to create), about {pending} "
+            f"loads to compute")  # fmt: skip
     if pending:
-        text += f", about {_duration(eta + 12 * len(missing))} on this machine"
-    if known and not missing and not pending:
-        text += ": everything is stored already"
+        seconds = pending / rate(home) + 12 * len(missing)  # an install: 5-12 s from uv's cache
+        text += (f", about {_duration(seconds)} on this machine (estimated from the published "
+                 "run)")  # fmt: skip
     return text
 
 
@@ -146,7 +169,7 @@ def run_matrix(
     end; what finished is stored."""
     home.ensure()
     fixtures = load_fixtures() if fixtures is None else fixtures
-    log(forecast(home, releases, catalog, fixtures))
+    log(forecast(home, releases, catalog))
     overall = Progress("matrix", 0, log, every=15)
 
     def guarded(step: Callable[..., StepSummary], release: TFRelease, **kw) -> StepSummary:
