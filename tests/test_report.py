@@ -252,3 +252,16 @@ def test_the_environments_table_names_each_add_on_with_its_installed_version():
     assert tables.addons(("tensorflow_text",), packages) == "tensorflow-text 2.12.1"
     assert tables.addons((), packages) == ""
     assert tables.addons(("tensorflow_text",), {}) == "tensorflow-text"  # not installed: named
+
+
+def test_a_partial_run_says_the_releases_slice_is_complete():
+    """The driver runs release x release first: a report of a run stopped after that says so."""
+    rows = [{"key": k, "producer": p, "consumer": c, "status": "PASS"}
+            for k, p, c in (("a", "2.15", "2.16"), ("b", "2.16", "2.16"))]  # fmt: skip
+    planned = {"2.16": {"a": "2.15", "b": "2.16", "c": "2.16+keras3.0"},
+               "2.16+keras3.0": {"d": "2.16", "e": "2.16+keras3.0"}}  # fmt: skip
+    text = provenance.completeness(pd.DataFrame(rows), planned)
+    assert text.startswith("INCOMPLETE: 2 of 5 planned cells have results")
+    assert "the releases' slice (every release x release cell) is complete" in text
+    rows.pop()
+    assert "slice" not in provenance.completeness(pd.DataFrame(rows), planned)

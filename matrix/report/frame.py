@@ -44,7 +44,7 @@ def load_frame(
     df = df[df["producer"].isin(versions) & df["consumer"].isin(versions)]
     for consumer, keys in (planned or {}).items():
         if keys is not None:
-            df = df[(df["consumer"] != consumer) | df["key"].isin(keys)]
+            df = df[(df["consumer"] != consumer) | df["key"].isin(list(keys))]
     df = reclassified(df)
     df = df.sort_values("finished_at").drop_duplicates(CELL_KEYS, keep="last")
     return df.sort_values(

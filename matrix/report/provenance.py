@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import platform
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
 
+from matrix.catalog.names import family
 from matrix.catalog.names import minor_key as _version_key
 from matrix.report import freshness
 
@@ -34,7 +35,7 @@ def stamp(df: pd.DataFrame) -> dict:
 
 
 def completeness(
-    df: pd.DataFrame, planned: dict[str, set[str] | None], unusable: Iterable[str] = ()
+    df: pd.DataFrame, planned: dict[str, Mapping | set | None], unusable: Iterable[str] = ()
 ) -> str:
     """'complete' when every planned cell has a result, else how far the run got. Where no
     consumer can be planned here (a merge of CI shards: results without environments), it
@@ -49,6 +50,12 @@ def completeness(
     if have >= total and not unknown:
         return "complete"
     text = f"INCOMPLETE: {have} of {total} planned cells have results"
+    releases = [c for c in known if family(c) == "release"]
+    first = {k for c in releases if isinstance(known[c], Mapping)
+             for k, p in known[c].items() if family(p) == "release"}  # fmt: skip
+    if first and len(releases) < len(known) and first <= set(df["key"]):
+        # the driver's first slice is done: releases x releases
+        text += "; the releases' slice (every release x release cell) is complete"
     if unknown:
         text += f"; never run on this machine: {', '.join(unknown)}"
     return text + " (the run goes on: `nox -s matrix` resumes it)"
