@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from matrix.catalog.names import minor_key
 from matrix.guest.vocabulary import LOADED
 from matrix.report import page
 from matrix.report import publish as report
@@ -38,7 +39,11 @@ def embedded_cases(html: str) -> list[dict]:
 def render(df) -> str:
     meta = {"generated_at": "2026-01-01", "commit": "abc", "machine": "test"}
     envs = [
-        {"tf": v, "keras": "2.12.0" if v < "2.16" else "3.0.0", "packages": {"numpy": "1.26.4"}}
+        {
+            "tf": v,
+            "keras": "2.12.0" if minor_key(v) < minor_key("2.16") else "3.0.0",
+            "packages": {"numpy": "1.26.4"},
+        }
         for v in ORDER
     ]
     return page.render(df, ORDER, envs, meta, report.catalog_data(), report.FILES)

@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -21,17 +22,30 @@ def test_finds_pyenv_interpreters_without_path(monkeypatch, tmp_path):
     assert found == bindir / f"python{minor}"
 
 
-def test_a_stale_candidate_is_not_an_interpreter(monkeypatch, tmp_path):
-    shim = tmp_path / "python3.6"
-    shim.write_text("#!/bin/sh\necho 'pyenv: python3.6: command not found' >&2\nexit 127\n")
-    shim.chmod(0o755)
-    monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "nothing"))
+STALE_SHIM = "#!/bin/sh\necho 'pyenv: python{0}: command not found' >&2\nexit 127\n"
+
+
+def test_a_stale_pyenv_shim_is_met_and_passed_over(monkeypatch, tmp_path):
+    """A shim on PATH for a version pyenv no longer has answers 'command not found': it is
+    not an interpreter, and the real one in pyenv's versions folder is found behind it."""
+    minor = "{}.{}".format(*sys.version_info[:2])
+    shims = tmp_path / "shims"
+    shims.mkdir()
+    for m in (minor, "3.6"):
+        (shims / f"python{m}").write_text(STALE_SHIM.format(m))
+        (shims / f"python{m}").chmod(0o755)
+    real = tmp_path / "pyenv" / "versions" / f"{minor}.99" / "bin"
+    real.mkdir(parents=True)
+    (real / f"python{minor}").symlink_to(sys.executable)
+    monkeypatch.setenv("PATH", str(shims))
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "pyenv"))
     monkeypatch.setenv("TFMATRIX_DOWNLOAD_PYTHON", "never")
     pythons.find_python.cache_clear()
     try:
-        assert pythons._reports_version(shim, "3.6") is False
-        assert pythons.find_python("3.1") is None
+        assert pythons.find_python("3.6") is None  # only the stale shim: no interpreter
+        assert pythons.find_python(minor) == real / f"python{minor}"  # behind the shim
+        pythons.put_on_path([minor])  # nox's sessions look on PATH only
+        assert os.environ["PATH"].split(os.pathsep)[0] == str(real)
     finally:
         pythons.find_python.cache_clear()
 
