@@ -494,7 +494,7 @@ def test_weights_are_overwritten_before_a_restore(catalog, home, minor):
         "import numpy as np\n"
         "from matrix.guest.envinfo import import_tensorflow\n"
         "from matrix.guest.calling import perturb\n"
-        "from matrix.guest.worker import load_fixture\n"
+        "from matrix.guest.runtime import load_fixture\n"
         f"m = load_fixture({str(PROJECT_ROOT / 'fixtures' / 'keras_sequential.py')!r}).build()\n"
         "before = [w.copy() for w in m.get_weights()]\n"
         "perturb(m)\n"

@@ -10,6 +10,10 @@ categories can be found in the report.
 
 import re
 
+# the harness's own exceptions (calling.SignatureError, addons.AddonImportError): their name
+# is the exception type the rules see, whatever they derive from
+HARNESS_ERRORS = ("SignatureError", "AddonImportError")
+
 # (category, exception type regex, message regex, detail template)
 # fmt: off
 RULES = (
@@ -196,3 +200,27 @@ def first_line(message, limit=300):
             if not generic.search(candidate) and len(candidate) > 10:
                 return (line + " " + candidate)[:limit]
     return line[:limit]
+
+
+def error_info(exc, places=(), addon_ops=()):
+    """Category, detail and message of an exception. `places` are (path, placeholder) pairs:
+    messages name no folder of the machine that ran them, so runs elsewhere read the same.
+    `addon_ops`: the ops of the artifact that only an add-on defines (from its manifest): a
+    missing one of those is `addon_op_missing`, not an op of a newer TensorFlow."""
+    exc_type = type(exc).__name__
+    for name in HARNESS_ERRORS:  # the harness's own errors, by their name
+        if any(k.__name__ == name for k in type(exc).__mro__):
+            exc_type = name
+    message = normalize(str(exc) or repr(exc))
+    for path, placeholder in places:
+        message = message.replace(path, placeholder)
+    category, detail = classify_detail(exc_type, message)
+    if category == "missing_op" and detail in addon_ops:
+        category = "addon_op_missing"
+    return {
+        "error_category": category,
+        "error_detail": detail,
+        "exception_type": type(exc).__name__,
+        "message": first_line(message),
+        "message_tail": message[-2000:],
+    }
