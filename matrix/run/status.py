@@ -1,18 +1,20 @@
 """How far a matrix run has got: per consumer environment and overall, cells done / total,
 rate and ETA. Reads the stores only (no TensorFlow), so it works beside a running `nox -j`.
 
-    python -m matrix.run.status [--tf 2.12 2.21] [--watch 10]
+    tf-compat-matrix status [--tf 2.12 2.21] [--watch 10]
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as _dt
+import time
 
 from matrix.catalog import load_catalog, registry
 from matrix.catalog.fixtures import load_fixtures
 from matrix.run import driver
 from matrix.store.artifacts import artifacts_for
-from matrix.store.layout import Home
+from matrix.store.layout import Home, default_home
 from matrix.store.results import read_jsonl
 
 RATE_WINDOW = 120.0  # seconds of recent results that the rate is measured over
@@ -62,3 +64,42 @@ def planned_keys(home: Home, names: list[str] | None = None) -> dict[str, dict[s
             else None
         )
     return found
+
+
+def render(rows: list[dict]) -> str:
+    lines = []
+    for r in rows:
+        total = "?" if r["total"] is None else r["total"]
+        rate = r["recent"] / RATE_WINDOW
+        lines.append(f"tf-{r['tf']:<8} {r['done']:>6}/{total:<6} {rate:6.1f}/s")
+    known = [r for r in rows if r["total"] is not None]
+    done = sum(r["done"] for r in known)
+    total = sum(r["total"] for r in known)
+    rate = sum(r["recent"] for r in rows) / RATE_WINDOW
+    eta = f"{(total - done) / rate:.0f}s" if rate > 0 else ("done" if done == total else "?")
+    pending = len(rows) - len(known)
+    lines.append(
+        f"overall     {done:>6}/{total:<6} {rate:6.1f}/s  ETA {eta}"
+        + (f"  ({pending} environments not created yet)" if pending else "")
+    )
+    return "\n".join(lines)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--tf", nargs="*", default=None, metavar="VERSION",
+        help="the environments to show (default: the catalog's defaults)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--watch", type=float, default=0, metavar="SECONDS",
+        help="refresh every SECONDS until stopped (default: once)",
+    )  # fmt: skip
+
+
+def run(args: argparse.Namespace) -> None:
+    while True:
+        print(render(status_rows(default_home(), args.tf)), flush=True)
+        if not args.watch:
+            break
+        time.sleep(args.watch)
+        print()
