@@ -63,7 +63,7 @@ def fingerprint(home: Home, versions: list[str], out_dir: Path) -> str:
 
 
 def _marker(home: Home, out_dir: Path) -> Path:
-    return home.root / f"report-{hashlib.sha256(str(out_dir).encode()).hexdigest()[:12]}.fp"
+    return home.report_marker(out_dir)
 
 
 def is_fresh(home: Home, versions: list[str], out_dir: Path) -> bool:

@@ -165,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{len(found)} cells changed since the published run; {len(problems)} problems")
     for line in problems:
         print(line)
-    history = args.history or default_home().root / "history.csv"
+    history = args.history or default_home().history_file()
     row = pd.DataFrame([history_line(after, args.date, len(found), len(problems))])
     row.to_csv(history, mode="a", header=not history.exists(), index=False)
     return 1 if problems else 0

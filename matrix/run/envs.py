@@ -21,7 +21,7 @@ from pathlib import Path
 from matrix.catalog import LOCKS_DIR, Catalog, TFRelease
 from matrix.guest.vocabulary import EnvStatus
 from matrix.run.pythons import find_python
-from matrix.store.layout import PROJECT_ROOT, Home
+from matrix.store.layout import PROJECT_ROOT, Home, default_home
 from matrix.store.results import exclusive_lock
 
 STAMP_VERSION = 1
@@ -77,7 +77,7 @@ FLOATING_REFRESH_SECONDS = 6 * 3600
 
 def lock_path(release: TFRelease, home: Home | None = None) -> Path:
     if release.prerelease:
-        return (home.root if home else PROJECT_ROOT / ".matrix") / "locks" / f"{release.name}.txt"
+        return (home or default_home()).locks / f"{release.name}.txt"
     return LOCKS_DIR / f"{release.name}.txt"
 
 
@@ -161,7 +161,7 @@ def _last_line(text: str) -> str:
 
 
 def _stamp_path(home: Home, release: TFRelease) -> Path:
-    return home.envs / f"{release.name}.json"
+    return home.env_stamp(release.name)
 
 
 def read_stamp(home: Home, release: TFRelease) -> dict | None:
@@ -182,12 +182,12 @@ def ensure_env(release: TFRelease, catalog: Catalog, home: Home, log=print) -> E
     ready = _ready_env(release, home, env_id)
     if ready is not None:  # the common case: no lock, no subprocess, no TensorFlow
         return ready
-    with exclusive_lock(home.envs / f"{release.name}.lock", log):
+    with exclusive_lock(home.env_lock(release.name), log):
         return _ready_env(release, home, env_id) or _create_env(release, home, env_id, log)
 
 
 def _ready_env(release: TFRelease, home: Home, env_id: str) -> Environment | None:
-    path = home.envs / release.name
+    path = home.env_dir(release.name)
     stamp = read_stamp(home, release)
     if (
         stamp
@@ -200,7 +200,7 @@ def _ready_env(release: TFRelease, home: Home, env_id: str) -> Environment | Non
 
 
 def _create_env(release: TFRelease, home: Home, env_id: str, log) -> Environment:
-    path = home.envs / release.name
+    path = home.env_dir(release.name)
     interpreter = find_python(release.python)
     if interpreter is None:
         raise EnvUnavailable(

@@ -2,7 +2,7 @@
 just the environments, so several stores share installs). Every path inside it is spelled
 here and nowhere else:
 
-    envs/tf-X.Y/                       one environment per catalog entry (run.envs)
+    envs/tf-X.Y/, tf-X.Y.json          one environment per catalog entry, and its stamp
     artifacts/tf-X.Y/<fixture>/<format>/{manifest.json, artifact/}
     results/tf-X.Y.jsonl               the cells that environment consumed (append-only)
     results/tf-X.Y.env.json            what making that environment showed (status, packages)
@@ -10,10 +10,12 @@ here and nowhere else:
     locks/tf-nightly.txt               locks of pre-releases (never committed)
     logs/<step>-tf-X.Y.log             what the workers wrote to stderr
     report/                            the report of a run on fewer versions than published
+    report-<hash>.fp, history.csv      what a report was rendered from; the runs' trend
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +58,13 @@ class Home:
     def env_dir(self, name: str) -> Path:
         return self.envs / name
 
+    def env_stamp(self, name: str) -> Path:
+        """What making the environment recorded: env id, package versions (run.envs)."""
+        return self.envs / f"{name}.json"
+
+    def env_lock(self, name: str) -> Path:
+        return self.envs / f"{name}.lock"
+
     def artifact_dir(self, name: str, fixture: str, fmt: str) -> Path:
         return self.artifacts / name / fixture / fmt
 
@@ -70,6 +79,14 @@ class Home:
 
     def missing_file(self) -> Path:
         return self.results / "missing.json"
+
+    def report_marker(self, out_dir: Path) -> Path:
+        """The fingerprint of what `out_dir`'s report was last rendered from."""
+        return self.root / f"report-{hashlib.sha256(str(out_dir).encode()).hexdigest()[:12]}.fp"
+
+    def history_file(self) -> Path:
+        """One line per run compared with the published one (regress), for the trend."""
+        return self.root / "history.csv"
 
     def log_file(self, step: str, name: str) -> Path:
         return self.logs / f"{step}-{name}.log"
