@@ -13,16 +13,28 @@ from matrix.guest.protocol import ConsumeAnswer, Status
 from matrix.guest.reset import reset_state
 from matrix.guest.runtime import forget_fixtures, guest_module, load_fixture
 
-_manifests = {}
+_references = {}
+
+
+class Reference(object):
+    """An artifact's manifest as written, and its reference inputs and outputs as arrays
+    (kept beside it, not in it: the manifest stays what the producer wrote)."""
+
+    def __init__(self, manifest):
+        self.manifest = manifest
+        self.inputs = dict((e["name"], from_json(e)) for e in manifest["inputs"])
+        self.outputs = [from_json(e) for e in manifest["outputs"]]
+
+
+def read_reference(artifact_dir):
+    if artifact_dir not in _references:
+        path = os.path.join(artifact_dir, protocol.MANIFEST_NAME)
+        _references[artifact_dir] = Reference(protocol.read_json(path))
+    return _references[artifact_dir]
 
 
 def read_manifest(artifact_dir):
-    if artifact_dir not in _manifests:
-        manifest = protocol.read_json(os.path.join(artifact_dir, protocol.MANIFEST_NAME))
-        manifest["_inputs"] = dict((e["name"], from_json(e)) for e in manifest["inputs"])
-        manifest["_outputs"] = [from_json(e) for e in manifest["outputs"]]
-        _manifests[artifact_dir] = manifest
-    return _manifests[artifact_dir]
+    return read_reference(artifact_dir).manifest
 
 
 def manifest_or_none(task):
@@ -55,7 +67,8 @@ def consume(tf, task):
     copy = tempfile.mkdtemp(prefix="tfmatrix-load-")
     start = time.perf_counter()
     try:
-        manifest = read_manifest(task["artifact_dir"])
+        reference = read_reference(task["artifact_dir"])
+        manifest = reference.manifest
         loader = guest_module("loaders", task["loader_module"])
         # every load reads a copy in a new directory: absolute paths to where it was written
         # and files that were never part of the artifact are caught
@@ -67,10 +80,10 @@ def consume(tf, task):
         import_addons(manifest.get("addons") or ())
         start = time.perf_counter()
         try:
-            outputs = loader.load(tf, path, manifest["_inputs"], case)
+            outputs = loader.load(tf, path, reference.inputs, case)
         finally:
             answer.returned = case.returned
-        ok, max_err, reason = compare(outputs, manifest["_outputs"], manifest.get("tolerance"))
+        ok, max_err, reason = compare(outputs, reference.outputs, manifest.get("tolerance"))
         answer.max_abs_error = max_err
         if ok:
             answer.status = str(Status.PASS)
