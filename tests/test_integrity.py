@@ -4,7 +4,7 @@ import json
 
 from matrix.catalog import TFRelease
 from matrix.catalog.fixtures import Fixture
-from matrix.guest.protocol import SCHEMA_VERSION
+from matrix.guest import protocol
 from matrix.store.artifacts import list_artifacts, reusable
 from matrix.store.integrity import damage, file_hashes
 from matrix.store.layout import Home
@@ -15,8 +15,10 @@ def write_artifact(home, release, fx, fmt):
     (d / "artifact" / "saved_model" / "variables").mkdir(parents=True)
     (d / "artifact" / "saved_model" / "saved_model.pb").write_bytes(b"x" * 1000)
     (d / "artifact" / "saved_model" / "variables" / "v.data").write_bytes(b"y" * 100)
-    manifest = {"schema": SCHEMA_VERSION, "fixture": fx.name, "format": fmt, "status": "OK",
-                "content_sha256": "c", "files": file_hashes(d / "artifact")}  # fmt: skip
+    task = {"fixture": fx.name, "format": fmt, "produce_key": "k", "producer": {"minor": "2.15"}}
+    manifest = protocol.new_manifest(task, {}, protocol.Status.OK)
+    manifest["files"] = file_hashes(d / "artifact")
+    protocol.seal_manifest(manifest, protocol.files_digest(manifest["files"]))
     (d / "manifest.json").write_text(json.dumps(manifest))
     return d, manifest
 
@@ -39,3 +41,13 @@ def test_a_truncated_file_is_found_and_the_artifact_left_out(tmp_path):
     assert "missing: saved_model/variables/v.data" in damage(d, manifest)
     # and a producer does not keep it: it is written again
     assert not reusable(d / "manifest.json", manifest.get("produce_key"), 180)
+
+
+def test_an_artifact_of_another_schema_or_shape_is_produced_again_not_loaded(tmp_path):
+    home = Home(tmp_path).ensure()
+    release = TFRelease(version="2.15.1", python="3.11", package="tensorflow-cpu")
+    fx = Fixture("fx", tmp_path / "fx.py", "module", ("saved_model",), "doc", "sha")
+    d, manifest = write_artifact(home, release, fx, "saved_model")
+    for change in ({"schema": protocol.SCHEMA_VERSION - 1}, {"files": None}, {"status": "PASS"}):
+        (d / "manifest.json").write_text(json.dumps(dict(manifest, **change)))
+        assert list_artifacts(home, [release], [fx]) == [], change

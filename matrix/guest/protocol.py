@@ -178,6 +178,32 @@ def new_manifest(task, producer_info, status, **extra):
     return manifest
 
 
+# what every sealed manifest has, with its type; the rest is optional and named in
+# new_manifest's callers (call, tolerance, addons, addon_ops, error_*, save_seconds, …)
+MANIFEST_FIELDS = (
+    ("schema", int), ("harness", str), ("fixture", str), ("format", str),
+    ("produce_key", str), ("producer", dict), ("status", str), ("files", dict),
+    ("inputs", list), ("outputs", list), ("content_sha256", str),
+)  # fmt: skip
+
+
+def check_manifest(data):
+    """`data` if it is a sealed manifest of this schema, else ProtocolMismatch saying why (an
+    artifact written by another version of the tool is produced again, never loaded)."""
+    if not isinstance(data, dict):
+        raise ProtocolMismatch("a manifest is a JSON object")
+    if data.get("schema") != SCHEMA_VERSION:
+        raise ProtocolMismatch(
+            "manifest schema %r, this tool's is %s" % (data.get("schema"), SCHEMA_VERSION)
+        )
+    for name, kind in MANIFEST_FIELDS:
+        if not isinstance(data.get(name), kind):
+            raise ProtocolMismatch("manifest field %r is not a %s" % (name, kind.__name__))
+    if data["status"] not in (Status.OK, Status.SAVE_FAILED, Status.NOT_APPLICABLE):
+        raise ProtocolMismatch("manifest status %r is not an artifact's" % data["status"])
+    return data
+
+
 JUDGED = ("entry", "kind", "call", "inputs", "outputs", "status", "tolerance")
 
 

@@ -69,9 +69,9 @@ def list_artifacts(
                     manifest = json.loads((d / protocol.MANIFEST_NAME).read_text())
                 except (OSError, ValueError):
                     continue  # not produced (environment unavailable): no cells
-                if manifest.get("schema") != protocol.SCHEMA_VERSION or not all(
-                    k in manifest for k in ("content_sha256", "fixture", "format", "status")
-                ):
+                try:
+                    protocol.check_manifest(manifest)
+                except protocol.ProtocolMismatch:
                     continue  # written by another version of this tool: produce it again
                 if broken is not None:
                     what = damage(d, manifest)
