@@ -108,30 +108,35 @@ def test_an_unchanged_store_is_not_rendered_again(tmp_path):
     assert report.write_report(home, VERSIONS, out, replace=True)["cells"] == 3
 
 
-def test_a_store_with_fewer_cells_never_replaces_the_published_ones(tmp_path):
+def published(tmp_path):
+    """A store of the sample's six cells, its report, and that report's bytes."""
     home = Home(tmp_path / "home")
     write_results(home, sample())
     out = tmp_path / "reports"
     report.write_report(home, VERSIONS, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    return home, out, files(out)
+
+
+def files(out):
+    return {p.name: p.read_bytes() for p in out.iterdir()}
+
+
+def test_a_store_with_fewer_cells_never_replaces_the_published_ones(tmp_path):
+    home, out, before = published(tmp_path)
     write_results(home, sample()[:3])  # e.g. a scheduled run some of whose shards failed
     result = report.write_report(home, VERSIONS, out)
     assert "publishes 6 cells, the store has 3" in result["kept"]
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert files(out) == before
     assert result["out"] == str(home.root / "report") and result["cells"] == 3
     assert report.write_report(home, VERSIONS, out, replace=True)["out"] == str(out)  # told to
     assert frame.published_cells(out) == 3
 
 
 def test_with_no_stored_results_the_published_cells_are_rendered_again(tmp_path):
-    home = Home(tmp_path / "home")
-    write_results(home, sample())
-    out = tmp_path / "reports"
-    report.write_report(home, VERSIONS, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    _, out, before = published(tmp_path)
     result = report.write_report(Home(tmp_path / "fresh clone"), VERSIONS, out, force=True)
     assert result["cells"] == 6 and "no stored results" in result["source"]
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert files(out) == before
 
 
 def test_a_version_that_could_not_be_installed_shows_why_in_its_row_and_column():
