@@ -223,7 +223,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         fail(f"{PROG} {args._name}: error: {exc}")
     except BrokenPipeError:  # `… | head`: the reader is gone, and that is fine
-        sys.stderr.close()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # nothing more to flush at exit
         return 0
     return int(status or 0)
 

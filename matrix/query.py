@@ -18,14 +18,19 @@ import argparse
 import csv
 import gzip
 import json
+import os
+import re
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+from packaging.version import InvalidVersion, Version
+
 from matrix import PROJECT_ROOT
 from matrix.catalog.names import ranges
 from matrix.errors import UsageError
-from matrix.guest.classify import classify_pasted
+from matrix.guest.classify import classify_pasted, first_line
 from matrix.guest.vocabulary import LOADED
 
 DATA = PROJECT_ROOT / "reports" / "compat.json"
@@ -92,28 +97,71 @@ def on_diagonal(data: dict, fixture: str, fmt: str, loader: str, version: str) -
     return True
 
 
+def version(data: dict, asked: str) -> str:
+    """The environment of the published data that `asked` names, as users write it: `2.9`,
+    `2.9.3` (the patch tested), `2.9.1` (another patch of that minor: the minor's environment
+    answers), `tf 2.9.1`, `tensorflow==2.9.1`, `2.16+keras3.0`. A name the catalog has but the
+    published run does not (nightly) says so."""
+    order = data["versions"]
+    text = re.sub(r"^\s*(tf|tensorflow(-cpu)?)\s*(==|\s)\s*", "", asked.strip(), flags=re.I)
+    text = text.removeprefix("tf-").strip()
+    if text in order:
+        return text
+    base, plus, variant = text.partition("+")
+    try:
+        v = Version(base)
+    except InvalidVersion:
+        v = None
+    if v is not None:
+        minor = f"{v.major}.{v.minor}" + plus + variant
+        if minor in order:
+            return minor
+    if text in ("nightly", "tf-nightly") or text in _catalog_names():
+        raise UsageError(f"{asked!r} is not in the published data (it is run only when asked "
+                         f"for: `nox -s matrix -- --tf {text}`; published: {order[0]} … "
+                         f"{order[-1]})")  # fmt: skip
+    raise UsageError(f"unknown version {asked!r} (known: {', '.join(order)})")
+
+
+def _catalog_names() -> set[str]:
+    from matrix.catalog import load_catalog
+
+    return {r.minor for r in load_catalog().releases}
+
+
 def loads(data: dict, args) -> list[str]:
     order = data["versions"]
-    p = args.saved_by
-    _check(set(order), p, "version", order)
+    asked, p = args.saved_by, version(data, args.saved_by)
+    args.saved_by = p
     title = (f"What TensorFlow {p} saved, loaded by each TensorFlow (per consumer: fixtures "
              "that pass of those loaded):")  # fmt: skip
     rows = ((fx, fmt, ld, c, e) for fx, fmt, ld, prod, e in _selected(data, args) if prod == p
             for c in consumers(e, order))  # fmt: skip
     own = _own(data, args, p)
-    return _by_format_and_loader(rows, order, title, own, f"{p} loads its own save")
+    out = _by_format_and_loader(rows, order, title, own, f"{p} loads its own save")
+    return out[:1] + _read_as(data, asked, p) + out[1:]
+
+
+def _read_as(data: dict, asked: str, minor: str) -> list[str]:
+    """A line saying which environment answers for the version asked, when it is not that."""
+    tested = (data.get("environments", {}).get(minor) or {}).get("tensorflow")
+    if asked.strip() == minor or (tested and asked.strip() == tested):
+        return []
+    return [f"  ({asked} read as {minor}" + (f": the published run tested {tested})" if tested
+            else ")")]  # fmt: skip
 
 
 def producers(data: dict, args) -> list[str]:
     order = data["versions"]
-    c = args.loaded_by
-    _check(set(order), c, "version", order)
+    asked, c = args.loaded_by, version(data, args.loaded_by)
+    args.loaded_by = c
     title = (f"What TensorFlow {c} loads, by who saved it and how (per producer: fixtures that "
              "pass of those loaded):")  # fmt: skip
     rows = ((fx, fmt, ld, p, e) for fx, fmt, ld, p, e in _selected(data, args)
             if c in consumers(e, order))  # fmt: skip
     own = _own(data, args, c)
-    return _by_format_and_loader(rows, order, title, own, f"{c} loads its own save")
+    out = _by_format_and_loader(rows, order, title, own, f"{c} loads its own save")
+    return out[:1] + _read_as(data, asked, c) + out[1:]
 
 
 def _own(data: dict, args, version: str) -> set[tuple[str, str, str]]:
@@ -188,18 +236,46 @@ def _first(versions: set[str], order: list[str]) -> int:
     return min(order.index(v) for v in versions)
 
 
+def pasted(args) -> tuple[str, str]:
+    """(exception type, text) of what the user gave: the argument, or with `-` (or nothing,
+    when something is piped in) a whole traceback from standard input. The type is the one
+    given, else the last `SomeError: …` line's."""
+    text = args.message
+    if text in (None, "-"):
+        if text is None and sys.stdin.isatty():
+            raise UsageError("paste the message in quotes, or pipe a traceback in with `-`")
+        text = sys.stdin.read()
+    if not text.strip():
+        raise UsageError("no message given (the message, in quotes, or `-` for standard input)")
+    kind = args.type
+    if not kind:
+        for line in reversed(text.strip().splitlines()):
+            m = re.match(r"\s*(?:[\w.]+\.)?(\w+(?:Error|Exception|Exit))\b:?", line)
+            if m:
+                kind = m.group(1)
+                break
+    return kind or "", text
+
+
 def error(data: dict, args) -> list[str]:
-    category, detail = classify_pasted(args.type or "", args.message)
-    out = [f"category: {category}" + (f" ({detail})" if detail else "")]
-    if category == "other":
-        return out + ["  not a known category: the matrix has not seen this message"]
+    kind, text = pasted(args)
+    category, detail = classify_pasted(kind, text)
     order = data["versions"]
-    # an op the consumer lacks reads the same whether a newer TF or an add-on defines it
+    # an op the consumer lacks reads the same whether a newer TF or an add-on defines it: what
+    # the matrix recorded for cells of this op says which (TFText>… ops: addon_op_missing)
     wanted = {category, "addon_op_missing"} if category == "missing_op" else {category}
     found = [(fx, fmt, ld, p, e) for fx, fmt, ld, p, e in outcomes(data)
              if e.get("category") in wanted]  # fmt: skip
     same = [r for r in found if r[4].get("detail") == detail]
     found = same if detail and same else found
+    recorded = Counter(r[4].get("category") for r in found
+                       for _ in consumers(r[4], order))  # fmt: skip
+    if recorded:
+        category = min(recorded, key=lambda c: (-recorded[c], c))
+        found = [r for r in found if r[4].get("category") == category]
+    out = [f"category: {category}" + (f" ({detail})" if detail else "")]
+    if category == "other":
+        return out + ["  not a known category: the matrix has not seen this message"]
     if not found:
         return out + ["  the published run has no cell with this error"]
     saved = {r[3] for r in found}
@@ -210,24 +286,32 @@ def error(data: dict, args) -> list[str]:
     )
     out.append(f"  loaders: {', '.join(sorted({r[2] for r in found}))}")
     out.append(f"  formats: {', '.join(sorted({r[1] for r in found}))}")
-    fx, fmt, ld, p, e = min(found, key=lambda r: (order.index(r[3]), r[:3]))
-    c = consumers(e, order)[0]
-    example = f"  e.g. {fx}/{fmt} saved by {p}, loaded by {c} with {ld}"
-    message = _message(args.data.with_name("results.csv.gz"), (p, c, fx, fmt, ld))
-    return out + [example + (f": {message[:200]}" if message else "")]
+    where = {(p, c, fx, fmt, ld) for fx, fmt, ld, p, e in found for c in consumers(e, order)}
+    example = _closest(args.data.with_name("results.csv.gz"), where, first_line(text))
+    if example is None:
+        fx, fmt, ld, p, e = min(found, key=lambda r: (order.index(r[3]), r[:3]))
+        return out + [f"  e.g. {fx}/{fmt} saved by {p}, loaded by {consumers(e, order)[0]} "
+                      f"with {ld}"]  # fmt: skip
+    (p, c, fx, fmt, ld), message = example
+    return out + [f"  e.g. {fx}/{fmt} saved by {p}, loaded by {c} with {ld}: {message[:200]}"]
 
 
-def _message(cells: Path, where: tuple[str, ...]) -> str | None:
-    """The message of one published cell (streamed: stops at the first match)."""
+def _closest(cells: Path, where: set[tuple[str, ...]], line: str):
+    """((producer, consumer, fixture, format, loader), message) of the published cell among
+    `where` whose message reads most like the pasted line (streamed, standard library)."""
+    best, score = None, -1
     try:
         with gzip.open(cells, "rt", newline="") as f:
             for row in csv.DictReader(f):
-                key = (row["producer"], row["consumer"], row["fixture"], row["format"])
-                if key + (row["loader"],) == where:
-                    return row["message"]
-    except (OSError, KeyError):
+                key = (row["producer"], row["consumer"], row["fixture"], row["format"],
+                       row["loader"])  # fmt: skip
+                if key in where:
+                    shared = len(os.path.commonprefix([row["message"], line]))
+                    if shared > score or (shared == score and key < best[0]):
+                        best, score = (key, row["message"]), shared
+    except (OSError, KeyError, EOFError, csv.Error):
         return None
-    return None
+    return best
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -251,7 +335,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     c = sub.add_parser("error", help="what an error message means and where it occurs",
                        description="Classify a pasted error message into the matrix's "
                        "categories and say where the published run met it.")  # fmt: skip
-    c.add_argument("message", help="the message (quote it)")
+    c.add_argument("message", nargs="?", default=None,
+                   help="the message, in quotes; `-` (or nothing, with a pipe) reads a whole "
+                   "traceback from standard input")  # fmt: skip
     c.add_argument("--type", help="the exception type, e.g. NotFoundError")
 
 
