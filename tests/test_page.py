@@ -166,3 +166,19 @@ def test_the_published_page_opens_from_disk(tmp_path):
     )
     assert 'data-cell="' in html
     assert re.search(r'<table id="cases">.*st-ERROR', html, re.S)
+
+
+@pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed (.ci/run installs it)")
+@pytest.mark.parametrize("fragment,named", [
+    ("fixture=%ZZ", "fixture=%ZZ"),  # not even URI-encoded right: threw a URIError
+    ("format=savedmodel", "format=savedmodel"),  # a typo: gave an empty grid, no word
+    ("format=saved_model&cell=9.9,2.9", "cell=9.9,2.9"),
+])  # fmt: skip
+def test_a_bad_link_says_so_and_shows_the_rest(tmp_path, fragment, named):
+    """Truth issue, defect 8: a link naming what the data does not have."""
+    path = tmp_path / "index.html"
+    path.write_text(render(new_op_matrix()))
+    html = dom(path, fragment, tmp_path)
+    note = re.search(r'<p id="link-note"[^>]*>(.*?)</p>', html, re.S)[1]
+    assert named in note and "does not have" in note, note
+    assert html.count("data-cell=") > 0  # the grid is drawn all the same
