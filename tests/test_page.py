@@ -182,3 +182,23 @@ def test_a_bad_link_says_so_and_shows_the_rest(tmp_path, fragment, named):
     note = re.search(r'<p id="link-note"[^>]*>(.*?)</p>', html, re.S)[1]
     assert named in note and "does not have" in note, note
     assert html.count("data-cell=") > 0  # the grid is drawn all the same
+
+
+@pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_an_environment_that_failed_to_set_up_is_a_row_and_a_column_saying_why(tmp_path):
+    """Truth issue, defect 6: 2.18+text2.17 (IMPORT_FAILED) had no row and no column."""
+    meta = {"generated_at": "2026-01-01", "commit": "abc", "machine": "test"}
+    order = [*ORDER, "2.12+text2.11"]
+    envs = [{"tf": v, "keras": "2.12.0", "status": "OK", "packages": {}} for v in ORDER]
+    envs.append({"tf": "2.12+text2.11", "status": "IMPORT_FAILED",
+                 "reason": "undefined symbol: _ZN3tsl8internal10LogMessage"})  # fmt: skip
+    path = tmp_path / "index.html"
+    path.write_text(
+        page.render(new_op_matrix(), order, envs, meta, report.catalog_data(), report.FILES)
+    )
+    html = dom(path, "format=saved_model", tmp_path)
+    grid = re.search(r'<div id="grid">(.*?)</div>', html, re.S)[1]
+    assert "<th>2.12+text2.11</th>" in grid
+    failed = re.findall(r'<td class="envfail[^"]*"[^>]*title="([^"]*)"', grid)
+    assert len(failed) == 2 * (len(ORDER) + 1) - 1  # its row and its column
+    assert all("IMPORT_FAILED: undefined symbol" in t for t in failed)

@@ -105,6 +105,7 @@ def render(
                 "tensorflow": e.get("tensorflow"),
                 "keras": e.get("keras"),
                 "status": e.get("status"),
+                "reason": e.get("reason") or "",
                 "packages": e.get("packages") or {},
             }
             for e in envs
