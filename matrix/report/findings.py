@@ -79,6 +79,8 @@ class Finding:
                 f"TF ≥ {self.bound} {how} (tried: {self.consumers})"
             )
         cause = f"`{self.category}`" + (f" `{self.detail}`" if self.detail else "")
+        # a count, not an adjective: every load of the finding's cells failed
+        head = head[:-1] + f"; all {self.cells} loads fail)" if head.endswith(")") else head
         return f"{head}: {cause}, “{one_line(self.message)}” ({self.example})"
 
 
