@@ -236,6 +236,64 @@ def _first(versions: set[str], order: list[str]) -> int:
     return min(order.index(v) for v in versions)
 
 
+def routes(data: dict, args) -> list[str]:
+    """For what fails between two versions, the other formats and loaders of the same
+    fixtures that pass between the same two versions: what to do instead, measured."""
+    order = data["versions"]
+    p, c = version(data, args.saved_by), version(data, args.loaded_by)
+    names = _names(data)
+    for what in ("format", "loader", "fixture"):
+        _check(names[what], getattr(args, what, None), what)
+    cell: dict[tuple[str, str, str], dict] = {}  # (fixture, format, loader) -> outcome
+    for fx, fmt, ld, prod, e in outcomes(data):
+        if prod == p and e["status"] in LOADED and c in consumers(e, order):
+            if args.fixture in (None, fx):
+                cell[fx, fmt, ld] = e
+    out = [f"Saved by TensorFlow {p}, loaded by TensorFlow {c}"
+           + "".join(f", {w} {getattr(args, w)}" for w in ("format", "loader", "fixture")
+                     if getattr(args, w))
+           + ":"]  # fmt: skip
+    out += _read_as(data, args.saved_by, p) + _read_as(data, args.loaded_by, c)
+    if not cell:
+        return out + ["  nothing was loaded between these two versions (no block crosses them)"]
+    asked = {k: e for k, e in cell.items()
+             if args.format in (None, k[1]) and args.loader in (None, k[2])}  # fmt: skip
+    failing = {k: e for k, e in asked.items() if e["status"] != "PASS"}
+    by_way: dict[tuple[str, str], list[dict]] = {}
+    for (_fx, fmt, ld), e in asked.items():
+        by_way.setdefault((fmt, ld), []).append(e)
+    for (fmt, ld), es in sorted(by_way.items()):
+        passed = sum(e["status"] == "PASS" for e in es)
+        why = Counter(_cause(e) for e in es if e["status"] != "PASS")
+        line = f"  {fmt} via {ld}: {passed} of {_plural(len(es), 'fixture')} pass"
+        if why:
+            line += "; " + ", ".join(f"{n} {cause}" for cause, n in why.most_common(3))
+        out.append(line)
+    if not failing:
+        return out + ["  every load asked about passes: no other route needed"]
+    lost = sorted({k[0] for k in failing})
+    verb = "fails" if len(lost) == 1 else "fail"
+    out.append(f"Routes that work instead, for the {_plural(len(lost), 'fixture')} that {verb} "
+               f"that way ({', '.join(lost)}):")  # fmt: skip
+    instead: Counter = Counter()
+    for fx in lost:
+        ways = {(k[1], k[2]) for k, e in cell.items() if k[0] == fx and e["status"] == "PASS"}
+        instead.update(ways)
+    if not instead:
+        out.append(f"  none: no format or loader of these fixtures loads in {c} what {p} saved")
+    for (fmt, ld), n in sorted(instead.items(), key=lambda kv: (-kv[1], kv[0])):
+        out.append(f"  {fmt} via {ld}: {n} of {len(lost)} pass")
+    # a load that needs an add-on passes where the add-on is installed: say where
+    addon = {k for k, e in failing.items() if e.get("category") == "addon_op_missing"}
+    where = {v for fx, fmt, ld in addon for e in data["data"][fx][fmt][ld].get(p, [])
+             if e["status"] == "PASS" for v in consumers(e, order)}  # fmt: skip
+    if where:
+        ops = sorted({failing[k].get("detail") or "?" for k in addon})
+        out.append(f"With the add-on that defines {', '.join(ops)} imported before loading, "
+                   f"the same loads pass in: {ranges(where, order)}")  # fmt: skip
+    return out
+
+
 def pasted(args) -> tuple[str, str]:
     """(exception type, text) of what the user gave: the argument, or with `-` (or nothing,
     when something is piped in) a whole traceback from standard input. The type is the one
@@ -332,6 +390,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         q.add_argument("--format", help="only this format, e.g. saved_model, keras_h5")
         q.add_argument("--loader", help="only this loader, e.g. tf.saved_model.load")
         q.add_argument("--fixture", help="only this reference model, e.g. keras_sequential")
+    r = sub.add_parser("routes", help="what works instead of a load that fails between two "
+                       "versions", description="For the loads that fail between two versions, "
+                       "the other formats and loaders of the same models that pass between "
+                       "them, in counts.")  # fmt: skip
+    r.add_argument("--saved-by", required=True, metavar="VERSION",
+                   help="the TensorFlow that saved the model, e.g. 2.14")  # fmt: skip
+    r.add_argument("--loaded-by", required=True, metavar="VERSION",
+                   help="the TensorFlow that must load it, e.g. 2.12")  # fmt: skip
+    r.add_argument("--format", help="the format that fails, e.g. keras_v3 (default: every one)")
+    r.add_argument("--loader", help="the loader that fails, e.g. keras.load_model")
+    r.add_argument("--fixture", help="only this reference model, e.g. keras_sequential")
     c = sub.add_parser("error", help="what an error message means and where it occurs",
                        description="Classify a pasted error message into the matrix's "
                        "categories and say where the published run met it.")  # fmt: skip
@@ -343,5 +412,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> None:
     data = load(args.data)
-    answer = {"loads": loads, "producers": producers, "error": error}[args.question](data, args)
+    questions = {"loads": loads, "producers": producers, "routes": routes, "error": error}
+    answer = questions[args.question](data, args)
     print("\n".join(answer))

@@ -194,9 +194,8 @@ def test_a_consumer_without_the_add_on_is_neither_older_nor_newer():
         ("older", "2.14+text", "2.12+text", "missing_op"),
     }
     [addon] = [f for f in found if f.shape == "addon"]
-    assert "cannot be loaded without the add-on it needs with any loader (tried: TF 2.12–2.14; all 9 loads fail)" in (
-        addon.sentence
-    )
+    needs = "cannot be loaded without the add-on it needs with any loader"
+    assert f"{needs} (tried: TF 2.12–2.14; all 9 loads fail)" in addon.sentence
 
 
 def test_boundaries_are_read_among_environments_of_one_kind():

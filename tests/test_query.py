@@ -240,3 +240,33 @@ def test_nightly_is_said_to_be_outside_the_published_data():
     rc, _, err = ask(PUBLISHED, "producers", "--loaded-by", "nightly")
     assert rc == 2 and "'nightly' is not in the published data" in err, err
     assert err.count("\n") == 1
+
+
+@pytest.mark.skipif(not PUBLISHED.exists(), reason="no published dataset yet")
+@pytest.mark.parametrize("saved,loaded,fmt", [
+    ("2.10", "2.7", "saved_model"),  # we exported a SavedModel with 2.10, our device runs 2.7
+    ("2.14", "2.12", "keras_v3"),  # a .keras from 2.14 does not load in 2.12
+    ("2.16", "2.15", "keras_h5"),  # we moved to Keras 3: which runtimes read our .h5?
+    ("2.16+text", "2.16", None),  # our model uses tensorflow-text ops
+])  # fmt: skip
+def test_routes_that_work_instead_agree_with_the_cells(saved, loaded, fmt):
+    """Truth issue, routes: for what fails between two versions, the other formats and
+    loaders of the same fixtures that pass between them, each count checked in the cells."""
+    cells = pd.read_csv(PUBLISHED.with_name("results.csv.gz"), dtype=str, keep_default_na=False)
+    pair = cells[(cells["producer"] == saved) & (cells["consumer"] == loaded)
+                 & cells["status"].isin(LOADED)]  # fmt: skip
+    asked = pair if fmt is None else pair[pair["format"] == fmt]
+    lost = sorted(set(asked.loc[asked["status"] != "PASS", "fixture"]))
+    rc, out, err = ask(PUBLISHED, "routes", "--saved-by", saved, "--loaded-by", loaded,
+                       *(["--format", fmt] if fmt else []))  # fmt: skip
+    assert rc == 0, err
+    for (f, loader), g in asked.groupby(["format", "loader"]):
+        passed = int((g["status"] == "PASS").sum())
+        assert f"  {f} via {loader}: {passed} of {len(g)} fixture" in out, out
+    assert lost, "each of these questions meets a failure in the published run"
+    assert f"for the {len(lost)} fixture" in out and ", ".join(lost) in out, out
+    ok = pair[pair["fixture"].isin(lost) & (pair["status"] == "PASS")]
+    for (f, loader), g in ok.groupby(["format", "loader"]):
+        assert f"  {f} via {loader}: {g['fixture'].nunique()} of {len(lost)} pass" in out, out
+    if ok.empty:
+        assert "none: no format or loader" in out, out
