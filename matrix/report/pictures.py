@@ -42,7 +42,8 @@ def share(t: pd.DataFrame, versions: list[str]) -> tuple[np.ndarray, np.ndarray]
     rate = read.groupby(["producer", "consumer"])["passed"].mean().unstack("consumer")
     rate = rate.reindex(index=versions, columns=versions).to_numpy(dtype=float)
     gone = t[unread].groupby(["producer", "consumer"]).size().unstack("consumer")
-    gone = gone.reindex(index=versions, columns=versions).notna().to_numpy() & np.isnan(rate)
+    gone = gone.reindex(index=versions, columns=versions).notna().to_numpy(dtype=bool)
+    gone = gone & np.isnan(rate)  # (no such load at all: an empty, untyped frame before)
     return rate, gone
 
 
