@@ -31,8 +31,10 @@ def test_a_render_with_no_store_leaves_the_published_report_as_committed(tmp_pat
     assert "no stored results" in out.stdout, out.stdout
     for committed in sorted(REPORTS.iterdir()):
         rendered = (copy / committed.name).read_bytes()
-        if committed.suffix == ".png":  # pixels may differ by a matplotlib release, not size
-            assert _png_size(rendered) == _png_size(committed.read_bytes()), committed.name
+        if committed.suffix == ".png":  # pixels, and a tight bbox by a pixel, vary by release
+            new, old = _png_size(rendered), _png_size(committed.read_bytes())
+            assert all(abs(a - b) <= max(4, b // 100) for a, b in zip(new, old, strict=True)), (
+                committed.name, new, old)  # fmt: skip
         else:
             assert rendered == committed.read_bytes(), (
                 f"{committed.name} differs from what the code renders from the committed "
