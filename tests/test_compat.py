@@ -53,3 +53,34 @@ def test_every_cell_comes_back_from_the_dataset():
         want = [r["consumer"] for r in rows if r["producer"] == p and r["status"] == "PASS"]
         assert compat.consumers_of(data, "fx", "saved_model", "load", p) == want
     assert "other" not in data["data"]["fx"]["saved_model"]  # NOT_APPLICABLE is left out
+
+
+def test_the_committed_dataset_validates_against_its_committed_schema():
+    """Truth issue, point 6: reports/compat.json follows reports/compat.schema.json (JSON
+    Schema 2020-12), and the schema is strict enough to refuse what is not the dataset."""
+    import json
+
+    import pytest
+
+    from matrix import PROJECT_ROOT
+
+    jsonschema = pytest.importorskip("jsonschema")
+    reports = PROJECT_ROOT / "reports"
+    schema = json.loads((reports / "compat.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    data = json.loads((reports / "compat.json").read_text())
+    errors = [
+        f"{list(e.absolute_path)[:5]}: {e.message[:120]}" for e in validator.iter_errors(data)
+    ]
+    assert errors == []
+    assert data["environments"]["2.16+keras3.0"]["kind"] == "keras"
+    assert "tensorflow-text" in data["environments"]["2.16+text"]["addons"]
+    fixture = next(iter(data["data"].values()))
+    fmt = next(iter(fixture.values()))
+    outcomes = next(iter(next(iter(fmt.values())).values()))
+    broken = json.loads(json.dumps(data))
+    broken["schema_version"] = 2  # a reader of version 1 must not take this
+    assert not validator.is_valid(broken)
+    outcomes[0]["status"] = "MAYBE"  # not an outcome of a cell
+    assert not validator.is_valid(data)

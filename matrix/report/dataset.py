@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from matrix.catalog.names import family
 from matrix.guest.vocabulary import ATTEMPTED
 
 SCHEMA_VERSION = 1
@@ -65,16 +66,27 @@ def dataset(
         "generated_at": stamp.get("generated_at"),
         "tool_commit": stamp.get("commit"),
         "versions": order,
-        "environments": {
-            e["tf"]: {
-                "tensorflow": e.get("tensorflow"),
-                "keras": e.get("keras"),
-                "python": e.get("python"),
-                "status": e.get("status"),
-            }
-            for e in envs
-        },
+        "environments": {e["tf"]: _environment(e) for e in envs},
         "data": tree,
+    }
+
+
+def _environment(e: dict) -> dict[str, Any]:
+    """An environment as explicit fields, so that a range survives a new variant: its kind,
+    the TensorFlow minor it varies (`base`), exact versions, and its add-ons with theirs."""
+    addons = {}
+    for part in (e.get("add-ons") or "").split(", "):
+        name, _, installed = part.strip().partition(" ")
+        if name:
+            addons[name] = installed or None
+    return {
+        "kind": family(e["tf"]),
+        "base": e["tf"].partition("+")[0],
+        "tensorflow": e.get("tensorflow"),
+        "keras": e.get("keras"),
+        "python": e.get("python"),
+        "addons": addons,
+        "status": e.get("status"),
     }
 
 

@@ -44,6 +44,7 @@ BUDGET = {
     "compatibility.png": 300_000,
     "heatmaps.png": 1_000_000,
     "SCHEMA.md": 20_000,
+    "compat.schema.json": 20_000,
 }
 
 
@@ -68,6 +69,7 @@ def catalog_data() -> dict:
 FILES = [
     ("results.csv.gz", "one row per cell"),
     ("compat.json", "consumer ranges per fixture, format, loader and producer; see SCHEMA.md"),
+    ("compat.schema.json", "the JSON Schema compat.json follows"),
     ("results.json", "environments with their packages, the catalog, the stamp"),
     ("findings.md", "the findings, every fixture"),
     ("compatibility.md", "the tables as Markdown"),
