@@ -28,6 +28,7 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 
 from matrix import PROJECT_ROOT
+from matrix.catalog.causes import cause_of
 from matrix.catalog.names import ranges
 from matrix.errors import UsageError
 from matrix.guest.classify import classify_pasted, first_line
@@ -332,6 +333,9 @@ def error(data: dict, args) -> list[str]:
         category = min(recorded, key=lambda c: (-recorded[c], c))
         found = [r for r in found if r[4].get("category") == category]
     out = [f"category: {category}" + (f" ({detail})" if detail else "")]
+    cause = cause_of(category)
+    if cause:
+        out += [f"  why: {cause.why}", f"  what to do: {cause.fix}"]
     if category == "other":
         return out + ["  not a known category: the matrix has not seen this message"]
     if not found:

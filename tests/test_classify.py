@@ -139,3 +139,15 @@ def test_first_line_skips_generic_openers():
     msg = "Graph execution error:\n\nDetected at node 'x'\nCould not find variable dense/kernel."
     assert "Could not find variable" in first_line(msg)
     assert first_line("Op type not registered 'X'\nmore") == "Op type not registered 'X'"
+
+
+def test_every_category_says_why_and_what_to_do():
+    """Truth issue, point 2: each category of the rules and of the harness has its cause and
+    fix in plain words (matrix/catalog/causes.toml), and no cause is left over."""
+    from matrix.catalog.causes import causes
+    from matrix.guest.classify import PROCESS_RULES, RULES
+    from matrix.guest.vocabulary import HARNESS_CATEGORIES
+
+    categories = {r[0] for r in RULES} | {r[0] for r in PROCESS_RULES} | set(HARNESS_CATEGORIES)
+    assert set(causes()) == categories
+    assert all(c.why.strip() and c.fix.strip() for c in causes().values())

@@ -270,3 +270,9 @@ def test_routes_that_work_instead_agree_with_the_cells(saved, loaded, fmt):
         assert f"  {f} via {loader}: {g['fixture'].nunique()} of {len(lost)} pass" in out, out
     if ok.empty:
         assert "none: no format or loader" in out, out
+
+
+def test_an_error_answer_says_why_and_what_to_do(data):
+    rc, out, _ = ask(data, "error", OP)
+    assert rc == 0
+    assert "\n  why: " in out and "\n  what to do: " in out and "query routes" in out, out

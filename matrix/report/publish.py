@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from matrix.catalog import load_catalog, registry
+from matrix.catalog.causes import causes
 from matrix.catalog.fixtures import load_fixtures
 from matrix.catalog.names import minor_key as _version_key
 from matrix.guest.vocabulary import LOADED, UNUSABLE
@@ -63,6 +64,7 @@ def catalog_data() -> dict:
                    for b in catalog.blocks},
         "keras3_support": {tf: {"works": works, "metadata": meta}
                            for tf, works, meta in catalog.keras3_support},
+        "causes": {name: {"why": c.why, "fix": c.fix} for name, c in causes().items()},
     }  # fmt: skip
 
 
