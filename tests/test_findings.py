@@ -228,3 +228,24 @@ def test_neighbouring_releases_group_across_the_variants_between_them():
     ]
     [f] = findings.compute(pd.DataFrame(rows), order)["formats"]
     assert (f.shape, f.producers, f.consumers) == ("older", "2.16–2.18", "2.14–2.15")
+
+
+def test_a_release_read_beside_another_keras_on_the_same_tf_is_a_finding():
+    """Truth issue, defect 7: .h5 written by 2.16 (Keras 3.15) load in none of
+    2.16+keras3.0–3.13, and no finding said so (releases and variants were never compared)."""
+    order = ["2.16", "2.16+keras3.0", "2.16+keras3.1", "2.17"]
+    rows = []
+    for p in order:
+        for c in order:
+            fails = p == "2.16" and c in ("2.16+keras3.0", "2.16+keras3.1")
+            rows.append({"producer": p, "consumer": c, "fixture": "fx", "format": "keras_h5",
+                         "loader": "keras.load_model", "status": "ERROR" if fails else "PASS",
+                         "error_category": "config_incompatible" if fails else None,
+                         "error_detail": "InputLayer" if fails else None, "message": "m",
+                         "producer_keras": "3.15.1" if "+" not in p else "3.0.5"})  # fmt: skip
+    found = findings.compute(pd.DataFrame(rows), order)["formats"]
+    [keras] = [f for f in found if f.shape == "keras"]
+    assert keras.sentence.startswith(
+        "`keras_h5` written by TF 2.16 (Keras 3.15.1) cannot be loaded beside another Keras on "
+        "the same TF with any loader (tried: 2.16+keras3.0–2.16+keras3.1; all 2 loads fail)"
+    ), keras.sentence

@@ -28,7 +28,7 @@ a finding a coarser level already states is not repeated. Reads only the publish
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -41,7 +41,7 @@ ADDON = "addon_op_missing"  # the category of a consumer without the producer's 
 
 @dataclass(frozen=True)
 class Finding:
-    shape: str  # "older", "newer", "diagonal" or "addon"
+    shape: str  # "older", "newer", "diagonal", "addon" or "keras" (another Keras, same TF)
     format: str
     loader: str  # a loader's name, or ANY
     fixture: str | None  # None: every fixture of the format
@@ -53,6 +53,7 @@ class Finding:
     message: str
     example: str  # one cell at the boundary: fixture, producer → consumer, loader
     cells: int
+    keras: str = ""  # "keras": the Keras the producers wrote it with
 
     @property
     def sentence(self) -> str:
@@ -67,6 +68,11 @@ class Finding:
             head = (
                 f"{what} written by TF {self.producers} cannot be loaded without the add-on it "
                 f"needs {how} (tried: TF {self.consumers})"
+            )
+        elif self.shape == "keras":
+            head = (
+                f"{what} written by TF {self.producers} (Keras {self.keras or '?'}) cannot be "
+                f"loaded beside another Keras on the same TF {how} (tried: {self.consumers})"
             )
         elif self.shape == "older":
             head = (
@@ -214,6 +220,22 @@ def edges(
                 bounds.append((p, (fails[-1], tuple(sorted(fails, key=pos.__getitem__)))))
         for group, (bound, consumers) in _runs(bounds, producers):
             found.append(finding(shape, group, list(consumers), bound))
+    # across kinds: what a release writes with its own Keras, read beside another Keras on the
+    # same TensorFlow (2.16 with Keras 3.15 against 2.16+keras3.0 …): the Keras axis of a
+    # release, which "like with like" above leaves out
+    beside = []
+    for p in readable:
+        if family(p) != "release":
+            continue
+        same_tf = [c for c in counts.loc[p].index if family(c) == "keras"
+                   and c.partition("+")[0] == p and c not in without[p]]  # fmt: skip
+        fails = tuple(sorted((c for c in same_tf if failing[(p, c)]), key=pos.__getitem__))
+        if fails:
+            beside.append((p, (fails[-1], fails)))
+    for group, (bound, consumers) in _runs(beside, producers):
+        f = finding("keras", group, list(consumers), bound)
+        used = t.loc[t["producer"].isin(group), "producer_keras"] if "producer_keras" in t else []
+        found.append(replace(f, keras=", ".join(sorted({str(k) for k in used if k}))))
     return found
 
 
