@@ -202,3 +202,19 @@ def test_an_environment_that_failed_to_set_up_is_a_row_and_a_column_saying_why(t
     failed = re.findall(r'<td class="envfail[^"]*"[^>]*title="([^"]*)"', grid)
     assert len(failed) == 2 * (len(ORDER) + 1) - 1  # its row and its column
     assert all("IMPORT_FAILED: undefined symbol" in t for t in failed)
+
+
+@pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_the_keras_picker_sorts_versions_as_versions(tmp_path):
+    """Truth issue, defect 9 (part): 3.10 came before 3.9 (sorted as text)."""
+    meta = {"generated_at": "2026-01-01", "commit": "abc", "machine": "test"}
+    kerases = {"2.9": "3.9.0", "2.10": "3.10.0", "2.12": "3.2.1"}
+    envs = [{"tf": v, "keras": kerases.get(v, "2.12.0"), "packages": {}} for v in ORDER]
+    path = tmp_path / "index.html"
+    path.write_text(page.render(new_op_matrix(), ORDER, envs, meta, report.catalog_data(),
+                                report.FILES))  # fmt: skip
+    html = dom(path, "", tmp_path)
+    picker = re.search(r'<select id="f-keras">(.*?)</select>', html, re.S)[1]
+    shown = re.findall(r"<option>([^<]*)</option>", picker)
+    assert shown == sorted(shown, key=lambda v: tuple(int(x) for x in v.split(".")))
+    assert shown.index("3.9.0") < shown.index("3.10.0")
