@@ -38,3 +38,23 @@ def test_the_rooms_keep_their_order_and_the_tiers_their_libraries():
     out = subprocess.run([exe], cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout[-3000:]
     assert "0 broken" in out.stdout
+
+
+def test_no_module_imports_itself_round_a_circle():
+    """The import graph has no circles (lazy imports inside functions count too)."""
+    grimp = pytest.importorskip("grimp")  # import-linter's graph builder
+    graph = grimp.build_graph("matrix")
+    edges = {m: graph.find_modules_directly_imported_by(m) for m in graph.modules}
+    state: dict[str, int] = {}  # 1: on the path, 2: done
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = 1
+        for nxt in edges.get(module, ()):
+            assert state.get(nxt) != 1, " -> ".join([*path, nxt])
+            if nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[module] = 2
+
+    for module in sorted(edges):
+        if module not in state:
+            visit(module, [module])

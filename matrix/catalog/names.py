@@ -3,25 +3,10 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable
 
-from packaging.version import Version
-
+from matrix.catalog.order import minor_key  # noqa: F401  (the order, where names are read)
 from matrix.catalog.releases import KINDS
-
-
-def minor_key(minor: str) -> tuple:
-    """The one sort key of environment names: 1.15 < 2.9 < 2.10 < 2.18 < 2.18+keras3.6 <
-    2.18+keras3.10 < 2.18+text < 2.18+text2.17 < nightly (a variant right after its
-    TensorFlow; versions compared as versions, by `packaging`)."""
-    base, _, variant = minor.partition("+")
-    name, number = re.fullmatch(r"([^\d]*)(.*)", variant).groups()
-    return (
-        Version("999") if base == "nightly" else Version(base),
-        name,
-        Version(number) if number else Version("0"),
-    )
 
 
 @functools.cache

@@ -9,6 +9,7 @@ from typing import Iterable
 
 from packaging.version import InvalidVersion, Version
 
+from matrix.catalog.order import minor_key
 from matrix.errors import UsageError
 
 if sys.version_info >= (3, 11):
@@ -96,8 +97,6 @@ class TFRelease:
 
     @property
     def sort_key(self) -> tuple:
-        from matrix.catalog.names import minor_key
-
         return minor_key(self.minor)
 
 
