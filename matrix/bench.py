@@ -26,6 +26,7 @@ from pathlib import Path
 
 from matrix.catalog import load_catalog, registry
 from matrix.catalog.fixtures import load_fixtures
+from matrix.catalog.selection import add_versions_option
 from matrix.guest.protocol import ConsumeTask
 from matrix.run import driver
 from matrix.run.envs import ensure_env
@@ -47,10 +48,7 @@ def run_matrix(releases, catalog, home, jobs):
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--tf", nargs="*", default=None, metavar="VERSION",
-        help="the TensorFlow versions to measure on (default: the catalog's defaults)",
-    )  # fmt: skip
+    add_versions_option(parser, "the TensorFlow versions to measure on", nargs="*")
     parser.add_argument(
         "-j", "--jobs", type=int, default=os.cpu_count() or 1,
         help="environments at once (default: one per core)",

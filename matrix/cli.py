@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from matrix.catalog.selection import add_versions_option
 from matrix.errors import UsageError
 
 PROG = "tf-compat-matrix"
@@ -56,13 +57,8 @@ def positive_int(text: str) -> int:
     return value
 
 
-def _versions_option(parser: argparse.ArgumentParser, nargs: str = "+") -> None:
-    parser.add_argument(
-        "--tf", nargs=nargs, metavar="VERSION", default=None,
-        help="TensorFlow versions: minors (2.12), exact versions (2.12.1), variants "
-        "(2.18+keras3.6), 'all', 'nightly' (default: every version of the catalog that is on "
-        "by default)",
-    )  # fmt: skip
+def _versions_option(parser: argparse.ArgumentParser) -> None:
+    add_versions_option(parser, "the TensorFlow environments")
 
 
 def parser(chosen: str | None = None) -> argparse.ArgumentParser:

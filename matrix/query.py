@@ -77,10 +77,15 @@ def _names(data: dict) -> dict[str, set[str]]:
     return names
 
 
-def _selected(data: dict, args) -> Iterator[tuple[str, str, str, str, dict]]:
+def _check_names(data: dict, args) -> None:
+    """The --format, --loader and --fixture asked for exist in the data (else one line)."""
     names = _names(data)
     for what in ("format", "loader", "fixture"):
         _check(names[what], getattr(args, what, None), what)
+
+
+def _selected(data: dict, args) -> Iterator[tuple[str, str, str, str, dict]]:
+    _check_names(data, args)
     for row in outcomes(data):
         fixture, fmt, loader = row[:3]
         if (args.fixture in (None, fixture) and args.format in (None, fmt)
@@ -242,9 +247,7 @@ def routes(data: dict, args) -> list[str]:
     fixtures that pass between the same two versions: what to do instead, measured."""
     order = data["versions"]
     p, c = version(data, args.saved_by), version(data, args.loaded_by)
-    names = _names(data)
-    for what in ("format", "loader", "fixture"):
-        _check(names[what], getattr(args, what, None), what)
+    _check_names(data, args)
     cell: dict[tuple[str, str, str], dict] = {}  # (fixture, format, loader) -> outcome
     for fx, fmt, ld, prod, e in outcomes(data):
         if prod == p and e["status"] in LOADED and c in consumers(e, order):

@@ -21,6 +21,7 @@ from matrix.catalog import load_catalog, registry
 from matrix.catalog.causes import causes
 from matrix.catalog.fixtures import load_fixtures
 from matrix.catalog.names import minor_key as _version_key
+from matrix.catalog.selection import add_versions_option
 from matrix.guest.vocabulary import LOADED, UNUSABLE
 from matrix.report import dataset, findings, freshness, page, pictures
 from matrix.report.frame import CELL_KEYS, PUBLISHED, load_frame, published_cells, read_published
@@ -185,10 +186,8 @@ def published_versions() -> list[str]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--versions", "--tf", nargs="*", metavar="VERSION",
-        help="environments of the report (default: the catalog's defaults: the published set)",
-    )  # fmt: skip
+    add_versions_option(parser, "the environments of the report (the default is the published "
+                        "set)", "--versions", nargs="*")  # fmt: skip
     parser.add_argument(
         "--out", type=Path, default=None,
         help="where to write (default: reports/ for the published version set, else "

@@ -35,7 +35,7 @@ from matrix.run.session import DEFAULT_CELL_TIMEOUT, Log, StepSummary
 from matrix.run.stopping import Stop
 from matrix.store.artifacts import artifacts_for
 from matrix.store.layout import Home
-from matrix.store.results import ResultStore, finished_keys, read_jsonl, read_results
+from matrix.store.results import ResultStore, finished_keys, read_results
 
 # loads per second on the project's machine (2 cores) when no stored timing says better:
 # the whole catalog's last run (README, Benchmarks)
@@ -95,10 +95,10 @@ def slices(releases: list[TFRelease]) -> list[list[TFRelease]]:
     return [bases, releases] if bases and len(bases) < len(releases) else [releases]
 
 
-def rate(home: Home) -> float:
-    """Loads per second, from the stored timings of the cells of the last hour of work
-    (else the published run's rate)."""
-    seconds = [r.get("wall_seconds") for r in read_results(home)[-2000:]]
+def rate(records: list[dict]) -> float:
+    """Loads per second, from the stored timings of the last 2000 cells (else the published
+    run's rate)."""
+    seconds = [r.get("wall_seconds") for r in records[-2000:]]
     seconds = [s for s in seconds if isinstance(s, (int, float)) and s > 0]
     if len(seconds) < 50:
         return PUBLISHED_RATE
@@ -131,15 +131,14 @@ def forecast(home: Home, releases: list[TFRelease], catalog: Catalog) -> str:
         published.get((p.minor, c.minor), average)
         for c in releases for p in catalog.peers(c, releases)
     )  # fmt: skip
-    stored = sum(
-        1 for r in releases for rec in read_jsonl(home.results_file(r.name))
-        if rec.get("status") in LOADED and rec.get("producer") in names
-    )  # fmt: skip
+    records = read_results(home)  # read once: what is stored, and how fast it went
+    stored = sum(1 for rec in records if rec.get("status") in LOADED
+                 and rec.get("producer") in names and rec.get("consumer") in names)  # fmt: skip
     pending = max(0, round(expected) - stored)
     text = (f"plan: {len(releases)} environments ({len(missing)} to create), about {pending} "
             f"loads to compute")  # fmt: skip
     if pending:
-        seconds = pending / rate(home) + 12 * len(missing)  # an install: 5-12 s from uv's cache
+        seconds = pending / rate(records) + 12 * len(missing)  # an install: 5-12 s from uv's cache
         text += (f", about {_duration(seconds)} on this machine (estimated from the published "
                  "run)")  # fmt: skip
     return text

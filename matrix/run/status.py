@@ -12,6 +12,7 @@ import time
 
 from matrix.catalog import load_catalog, registry
 from matrix.catalog.fixtures import load_fixtures
+from matrix.catalog.selection import add_versions_option
 from matrix.run import driver
 from matrix.store.artifacts import artifacts_for
 from matrix.store.layout import Home, default_home
@@ -86,10 +87,7 @@ def render(rows: list[dict]) -> str:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--tf", nargs="*", default=None, metavar="VERSION",
-        help="the environments to show (default: the catalog's defaults)",
-    )  # fmt: skip
+    add_versions_option(parser, "the environments to show", nargs="*")
     parser.add_argument(
         "--watch", type=float, default=0, metavar="SECONDS",
         help="refresh every SECONDS until stopped (default: once)",
