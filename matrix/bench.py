@@ -1,6 +1,7 @@
 """Engine benchmark: prints the figures the README quotes. Never a timed test.
 
     python -m matrix.bench [--tf 2.12 2.21 ...] [--jobs 2] [--naive-sample 100]
+    python -m matrix.bench --page [reports/index.html]   (the page: matrix/report/pagebench.py)
 
 Uses a fresh artifact/result store (environments are reused: installing is not the engine's
 speed) and measures, on the selected versions (default: the whole catalog):
@@ -24,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
+from matrix import PROJECT_ROOT
 from matrix.catalog import load_catalog, registry
 from matrix.catalog.fixtures import load_fixtures
 from matrix.catalog.selection import add_versions_option
@@ -35,6 +37,8 @@ from matrix.store import results
 from matrix.store.artifacts import list_artifacts
 from matrix.store.layout import Home, default_home
 from matrix.store.results import read_jsonl
+
+PUBLISHED_PAGE = PROJECT_ROOT / "reports" / "index.html"
 
 
 def quiet(_msg: str) -> None:
@@ -54,12 +58,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="environments at once (default: one per core)",
     )  # fmt: skip
     parser.add_argument(
+        "--page", nargs="?", const=PUBLISHED_PAGE, type=Path, metavar="HTML",
+        help="benchmark the page instead (size, first view, every kind of view change, in "
+        "headless Chromium; no TensorFlow): reports/index.html unless HTML is given",
+    )  # fmt: skip
+    parser.add_argument(
         "--naive-sample", type=int, default=100,
         help="cells timed one process each, for the naive baseline (default: 100)",
     )  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> None:
+    if args.page:
+        from matrix.report import pagebench  # pandas-free, but the engine bench needs none of it
+
+        return pagebench.run(args.page)
     catalog = load_catalog()
     releases = catalog.select(args.tf)
     envs_home = default_home()

@@ -1,13 +1,17 @@
 """`reports/index.html`: one self-contained page (no network, no CDN) from the results alone.
 
-The cells travel inside the page as index-coded rows (every string once, in a table), the
-findings are rendered here from `matrix.findings`, and the template
-(`matrix/templates/index.html.j2`, Jinja2) holds the markup, the style and the script that
-draws the grids and the drill-down.
+The cells travel inside the page as index-coded rows (every string once, in a table),
+gzip-compressed and base64-encoded (`pack`; the browser's DecompressionStream reads them: 5.5 MB
+of JSON are 0.2 MB so, and the page has room for many times today's cells). The findings are
+rendered here from `matrix.report.findings`; the template (`templates/index.html.j2`, Jinja2)
+holds the markup and the style, `templates/page.js` the script that draws the picker, the grids,
+the drill-down and the small multiples.
 """
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -16,6 +20,8 @@ import jinja2
 import pandas as pd
 from markdown_it import MarkdownIt
 
+from matrix.catalog.names import family
+from matrix.catalog.releases import KINDS
 from matrix.guest.vocabulary import ATTEMPTED
 from matrix.report import findings
 
@@ -53,6 +59,18 @@ def embedded(df: pd.DataFrame, order: list[str]) -> dict[str, Any]:
             rows.append(ints)
     return {"columns": CASE, "strings": list(strings), "pairs": pairs, "rows": rows,
             "versions": order}  # fmt: skip
+
+
+def pack(data: dict[str, Any]) -> str:
+    """The page's data as the text of its script element: JSON, gzip (no timestamp: the same
+    data gives the same bytes), base64 (which cannot contain `</script>`)."""
+    raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
+    return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii")
+
+
+def unpack(text: str) -> dict[str, Any]:
+    """`pack` undone (what the page's script does with DecompressionStream)."""
+    return json.loads(gzip.decompress(base64.b64decode(text)))
 
 
 def decode(data: dict[str, Any]) -> list[dict[str, str]]:
@@ -101,6 +119,7 @@ def render(
         "cells": embedded(df, order),
         "envs": {
             e["tf"]: {
+                "kind": family(e["tf"]),
                 "python": e.get("python"),
                 "tensorflow": e.get("tensorflow"),
                 "keras": e.get("keras"),
@@ -111,6 +130,7 @@ def render(
             for e in envs
         },
         "catalog": catalog,
+        "kinds": list(KINDS),
     }
     template = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True
@@ -121,6 +141,7 @@ def render(
         total=len(df),
         versions=order,
         findings={k: [_markdown_inline(f.sentence) for f in v] for k, v in found.items()},
+        routes=[_markdown_inline(line[2:]) for line in findings.routes(df)],
         claims=[
             {
                 "fixture": name,
@@ -136,6 +157,6 @@ def render(
         catalog=catalog,
         files=files,
         trend=trend_points(trend or []),
-        # </script> inside a message must not end the script element
-        data=json.dumps(data, separators=(",", ":"), sort_keys=True).replace("</", "<\\/"),
+        data=pack(data),
+        script=(TEMPLATES / "page.js").read_text(encoding="utf-8"),
     )
