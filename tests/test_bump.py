@@ -78,3 +78,39 @@ def test_a_newer_patch_is_written_and_the_comments_stay(catalog_path):
     catalog_path.write_text(text)
     versions = [r.version for r in load_catalog(catalog_path).releases]
     assert versions == ["2.20.0", "2.21.5", "2.22.0", "nightly"]  # added before the nightly
+
+
+def test_release_days_come_from_the_first_upload_of_each_installed_version(tmp_path):
+    from matrix.catalog import released
+
+    locks = tmp_path / "locks"
+    locks.mkdir()
+    (locks / "tf-2.9.txt").write_text("keras==2.9.0\n    # via tensorflow-cpu\n"
+                                      "numpy==1.26.4\ntensorflow-cpu==2.9.3\n")  # fmt: skip
+    wanted = released.installed(locks)
+    assert wanted == {("keras", "2.9.0"), ("tensorflow-cpu", "2.9.3")}  # numpy names nothing
+    pypi = {
+        "keras": {"releases": {"2.9.0": [
+            {"upload_time_iso_8601": "2022-05-13T18:00:00.000Z"},
+            {"upload_time_iso_8601": "2022-05-12T23:30:00.000Z"},  # the first file counts
+        ]}},
+        "tensorflow-cpu": {"releases": {"2.9.3": [
+            {"upload_time_iso_8601": "2022-11-16T01:00:00Z"},
+        ]}},
+    }  # fmt: skip
+    path = tmp_path / "released.toml"
+    path.write_text(released.refresh(pypi.__getitem__, wanted))
+    known = released.load(path)
+    assert known == {"keras": {"2.9.0": "2022-05-12"}, "tensorflow-cpu": {"2.9.3": "2022-11-16"}}
+    assert released.dates_of({"keras": "2.9.0", "numpy": "1.26.4"}, known) == {
+        "keras": "2022-05-12"
+    }
+
+
+def test_every_installed_version_has_its_release_day():
+    """A lock refreshed without `bump --dates` would leave an environment undated."""
+    from matrix.catalog import released
+
+    known = released.load()
+    missing = sorted(f"{n}=={v}" for n, v in released.installed() if v not in known.get(n, {}))
+    assert missing == [], "run: tf-compat-matrix bump --dates"

@@ -1,6 +1,7 @@
 """Bring the catalog up to date with PyPI: latest patch of each TensorFlow minor.
 
     tf-compat-matrix bump [--cool-off-days 7] [--write]
+    tf-compat-matrix bump --dates      (released.toml: when each installed version came out)
 
 Skips yanked files and pre-releases, and releases younger than the cool-off (a broken
 release is usually yanked or patched within days). Prints the proposed changes; `--write`
@@ -20,6 +21,7 @@ import tomlkit
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 from packaging.version import Version
 
+from matrix.catalog import released
 from matrix.catalog.releases import CATALOG_PATH, Catalog, load_catalog
 
 PYPI = "https://pypi.org/pypi/{}/json"
@@ -141,9 +143,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="only releases at least this old (yanks come in the first days; default: 7)",
     )  # fmt: skip
     parser.add_argument("--write", action="store_true", help="edit versions.toml in place")
+    parser.add_argument(
+        "--dates", action="store_true",
+        help="write matrix/catalog/released.toml again: the PyPI upload day of every TensorFlow, "
+        "Keras and add-on version the lock files install (the dataset's release dates)",
+    )  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> None:
+    if args.dates:
+        wanted = released.installed()
+        released.RELEASED_PATH.write_text(released.refresh(fetch, wanted), encoding="utf-8")
+        print(f"wrote {released.RELEASED_PATH}: {len(wanted)} package versions dated")
+        return
     changes = propose(args.cool_off_days)
     print("\n".join(changes) or "catalog is up to date")
     if changes and args.write:
