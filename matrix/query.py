@@ -98,7 +98,7 @@ def on_diagonal(data: dict, fixture: str, fmt: str, loader: str, version: str) -
     fixture that fails there too is not a break between versions: it is marked in the answer,
     never left out of the counts. (No result on the diagonal yet: True.)"""
     for entry in data["data"][fixture][fmt][loader].get(version, []):
-        if version in consumers(entry, data["versions"]):
+        if entry["status"] in LOADED and version in consumers(entry, data["versions"]):
             return entry["status"] == "PASS"
     return True
 
