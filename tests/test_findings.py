@@ -249,3 +249,30 @@ def test_a_release_read_beside_another_keras_on_the_same_tf_is_a_finding():
         "`keras_h5` written by TF 2.16 (Keras 3.15.1) cannot be loaded beside another Keras on "
         "the same TF with any loader (tried: 2.16+keras3.0–2.16+keras3.1; all 2 loads fail)"
     ), keras.sentence
+
+
+def test_routes_count_what_works_instead_between_the_same_two():
+    """Truth issue, point 3: for a load that fails between two versions, the other formats and
+    loaders of the same fixture that pass between the same two, counted."""
+
+    def row(fx, fmt, loader, status, p="2.12", c="2.9"):
+        return {"producer": p, "consumer": c, "fixture": fx, "format": fmt, "loader": loader,
+                "status": status, "error_category": None if status == "PASS" else "missing_op",
+                "error_detail": None, "message": None}  # fmt: skip
+
+    df = pd.DataFrame([
+        row("fx", "saved_model", "tf.saved_model.load", "ERROR"),
+        row("fx", "keras_h5", "keras.load_model", "PASS"),
+        row("fy", "saved_model", "tf.saved_model.load", "ERROR"),
+        row("fy", "keras_h5", "keras.load_model", "ERROR"),
+        row("fy", "keras_h5", "keras.load_model", "PASS", p="2.9"),  # another pair: no route
+        row("fx", "saved_model", "tf.saved_model.load", "ERROR", p="2.9"),  # the diagonal
+    ])  # fmt: skip
+    assert findings.routes(df) == [
+        "- `keras_h5` via `keras.load_model`: 1 loads fail between two different environments;"
+        " for 0 of them the same fixture loads between the same two another way; for 1 nothing"
+        " else of it passes",
+        "- `saved_model` via `tf.saved_model.load`: 2 loads fail between two different "
+        "environments; for 1 of them the same fixture loads between the same two another way, "
+        "most often as `keras_h5` via `keras.load_model` (1); for 1 nothing else of it passes",
+    ]

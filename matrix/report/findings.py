@@ -260,6 +260,46 @@ def compute(df: pd.DataFrame, order: list[str]) -> dict[str, list[Finding]]:
     return out
 
 
+def routes(df: pd.DataFrame) -> list[str]:
+    """Per (format, loader): of its loads that fail between two different environments, how
+    many have a route that works instead (another format or loader of the same fixture that
+    passes between the same two), which routes, and how many have none; as Markdown items."""
+    t = tried(df)
+    keys = ["producer", "consumer", "fixture"]
+    fails = t[~t["passed"] & (t["producer"] != t["consumer"])][[*keys, "format", "loader"]]
+    ways = t[t["passed"]][[*keys, "format", "loader"]]
+    if fails.empty:
+        return []
+    fails = fails.reset_index(drop=True).rename_axis("case").reset_index()
+    met = fails.merge(ways, on=keys, suffixes=("", "_instead"))
+    out = []
+    for (fmt, loader), group in fails.groupby(["format", "loader"], sort=True):
+        found = met[met["case"].isin(group["case"])]
+        helped = found["case"].nunique()
+        line = (
+            f"`{fmt}` via `{loader}`: {len(group)} loads fail between two different "
+            f"environments; for {helped} of them the same fixture loads between the same two "
+            "another way"
+        )
+        if helped:
+            top = (
+                found.groupby(["format_instead", "loader_instead"])["case"]
+                .nunique()
+                .reset_index()
+                .sort_values(
+                    ["case", "format_instead", "loader_instead"], ascending=[False, True, True]
+                )  # fmt: skip
+                .head(3)
+            )
+            line += ", most often as " + ", ".join(
+                f"`{r.format_instead}` via `{r.loader_instead}` ({r.case})"
+                for r in top.itertuples()
+            )
+        line += f"; for {len(group) - helped} nothing else of it passes"
+        out.append(f"- {line}")
+    return out
+
+
 def _gist(f: Finding) -> tuple:
     """What makes two findings say the same: the versions and the cause, not the slice."""
     return (f.format, f.shape, f.producers, f.consumers, f.category, f.detail)
@@ -357,6 +397,9 @@ def markdown(
     if fixtures:
         out += ["", "**By fixture** (what the lines above do not already say):", ""]
         out += [f"- {f.sentence}" for f in found["fixtures"]] or ["- none"]
+    out += ["", "**Routes that work instead** (`query routes --saved-by X --loaded-by Y` for "
+            "one pair):", ""]  # fmt: skip
+    out += routes(df) or ["- no load fails between two different environments"]
     out += ["", "**Claims, and what was measured:**", ""]
     out += claims(df, order, claim_of) or ["- no fixture states a claim"]
     return "\n".join(out) + "\n"
