@@ -122,7 +122,7 @@ def matrix(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Unit tests plus a real end-to-end matrix (TF 2.15 with Keras 2, TF 2.16 with Keras 3)."""
-    session.install("-e", ".[report]", *TEST_DEPS)
+    session.install("-e", ".[report,check]", *TEST_DEPS)
     session.run("python", "-m", "pytest", *session.posargs)
 
 
@@ -133,7 +133,7 @@ pythons.put_on_path(HOST_PYTHONS)
 @nox.session(python=HOST_PYTHONS, tags=["host"])
 def host_tests(session: nox.Session) -> None:
     """The tests that need no TensorFlow, on the oldest and newest Python the tool supports."""
-    session.install("-e", ".[report]", *TEST_DEPS)
+    session.install("-e", ".[report,check]", *TEST_DEPS)
     session.run("python", "-m", "pytest", "-m", "not tf", *session.posargs)
 
 
@@ -147,18 +147,34 @@ def lint(session: nox.Session) -> None:
     session.run("tf-compat-matrix", "guestcheck")
 
 
+def _tool(session: nox.Session, extra: str, subcommand: str) -> None:
+    """A subcommand in the session's own environment, with the extra it needs."""
+    session.install("-e", f".[{extra}]" if extra else ".")
+    session.run("tf-compat-matrix", subcommand, *session.posargs)
+
+
 @nox.session
 def query(session: nox.Session) -> None:
     """Answers from the published data (reports/), no TensorFlow: `nox -s query -- --help`."""
-    session.install("-e", ".")  # the answers need only the standard library and packaging
-    session.run("tf-compat-matrix", "query", *session.posargs)
+    _tool(session, "", "query")  # the answers need only the standard library and packaging
+
+
+@nox.session
+def check(session: nox.Session) -> None:
+    """Which TensorFlow versions load a model of yours: `nox -s check -- PATH [--json] …`."""
+    _tool(session, "check", "check")
+
+
+@nox.session(venv_backend="none")
+def runtimes(session: nox.Session) -> None:
+    """Dump what each environment's runtime knows (ops, GraphDef versions) for check."""
+    _in_process(session, "runtimes", *session.posargs)
 
 
 @nox.session
 def regress(session: nox.Session) -> None:
     """What changed since the published run (exit 1 on a change expectations.toml does not list)."""
-    session.install("-e", ".[report]")
-    session.run("tf-compat-matrix", "regress", *session.posargs)
+    _tool(session, "report", "regress")
 
 
 @nox.session(venv_backend="none")

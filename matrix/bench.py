@@ -63,12 +63,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "headless Chromium; no TensorFlow): reports/index.html unless HTML is given",
     )  # fmt: skip
     parser.add_argument(
+        "--check", nargs="?", const="", type=str, metavar="PATH", default=None,
+        help="benchmark check's static prediction instead (no TensorFlow): on PATH, or on a "
+        "100 MB SavedModel it writes first",
+    )  # fmt: skip
+    parser.add_argument(
         "--naive-sample", type=int, default=100,
         help="cells timed one process each, for the naive baseline (default: 100)",
     )  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> None:
+    if args.check is not None:
+        from matrix.check import speed
+
+        return speed.run(Path(args.check) if args.check else None)
     if args.page:
         from matrix.report import pagebench  # pandas-free, but the engine bench needs none of it
 

@@ -1,0 +1,1 @@
+"""`check PATH`: which TensorFlow versions load *this* model, with which API, and why not."""

@@ -1,0 +1,312 @@
+"""Static prediction: what each environment of the catalog will say to a model, without
+TensorFlow, and the evidence for each prediction.
+
+A SavedModel, from the runtime dumps (matrix/catalog/runtimes.json): an op the environment does
+not register (`missing_op`, naming the first release that has it; `addon_op_missing` when only
+an add-on variant registers it), an attribute its op does not know there (`op_changed`,
+`Op.attr`, naming the first release that knows it; only where the runtime refuses such an
+attribute rather than dropping it, which the dump measures: TF ≤ 2.4 refuse), a GraphDef
+outside its version window (`graphdef_too_new`). TensorFlow stops at the first such node (a
+TF1-style loader meets the main graph first, the TF2 object loader the function library):
+the first problem is the category, every problem is listed.
+
+A Keras file (`.keras`, `.h5`, `.weights.h5`), from the matrix's own measurements
+(reports/compat.json): what the catalog environment with the same Keras wrote in that format,
+per consumer and loader, over every reference model: all load, none load (with the category),
+or some (a count). Labelled as such: a prediction from measured reference models, not a
+measurement of this one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from matrix.catalog.names import family
+from matrix.check.model import KERAS_H5, KERAS_V3, KERAS_WEIGHTS, SAVED_MODEL, Model
+from matrix.check.runtimes import Runtimes
+
+LOADED = ("PASS", "MISMATCH", "ERROR", "CRASH", "TIMEOUT")
+# the TensorFlow loaders of a SavedModel, and whether each meets the function library before
+# the main graph (the TF2 object loader) or after it (TF1-style loaders). Keras loaders read
+# configs and metadata too, in an order that changed between versions: not predicted here.
+FUNCTIONS_FIRST = {"tf1.Session": False, "saved_model_cli run": False, "tf.saved_model.load": True}
+
+
+@dataclass(frozen=True)
+class Problem:
+    category: str
+    detail: str
+    message: str  # what the runtime will say, in words
+
+
+@dataclass
+class Prediction:
+    environment: str
+    tensorflow: str | None
+    keras: str | None
+    loader: str
+    status: str  # PASS (nothing found that stops it), ERROR, NOT_PREDICTED
+    category: str | None = None
+    detail: str | None = None
+    message: str = ""
+    evidence: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    how: str = "predicted"
+
+    def as_dict(self) -> dict:
+        return {
+            "environment": self.environment,
+            "tf": self.tensorflow,
+            "keras": self.keras,
+            "loader": self.loader,
+            "status": self.status,
+            "category": self.category,
+            "detail": self.detail,
+            "how": self.how,
+            "message": self.message,
+            "evidence": self.evidence,
+            "problems": [p.__dict__ for p in self.problems],
+        }
+
+
+def graph_problems(
+    model: Model, env: str, rt: Runtimes, functions_first: bool = False
+) -> list[Problem]:
+    """Every reason `env`'s runtime refuses the graph, in the order TensorFlow meets them: a
+    TF1-style loader imports the main graph first, the TF2 object loader the function library
+    (measured: what 2.15 wrote fails in ≤ 2.4 on VarHandleOp.debug_name through tf1.Session,
+    on DisableCopyOnRead through tf.saved_model.load)."""
+    runtime = rt.runtimes[rt.resolve(env)]
+    out: list[Problem] = []
+    if model.graph_min_consumer is not None and model.graph_min_consumer > runtime.producer:
+        out.append(
+            Problem(
+                "graphdef_too_new",
+                str(model.graph_producer),
+                f"the GraphDef needs a consumer of version ≥ {model.graph_min_consumer}; "
+                f"TF {runtime.tensorflow} is {runtime.producer}",
+            )
+        )
+    if model.graph_producer is not None and model.graph_producer < runtime.min_producer:
+        out.append(
+            Problem(
+                "graphdef_too_old",
+                str(model.graph_producer),
+                f"TF {runtime.tensorflow} reads GraphDefs of version ≥ "
+                f"{runtime.min_producer}, this one is {model.graph_producer}",
+            )
+        )
+    if runtime.producer in model.bad_consumers:
+        out.append(
+            Problem(
+                "graphdef_too_new",
+                str(model.graph_producer),
+                f"the GraphDef names GraphDef version {runtime.producer} a bad consumer",
+            )
+        )
+    for op, attrs in model.ops_in_order(functions_first):
+        if not rt.has_op(env, op):
+            if rt.only_in_addons(op) or ">" in op:
+                addon = _addon_of(op, rt)
+                out.append(
+                    Problem(
+                        "addon_op_missing",
+                        op,
+                        f"op {op} is an add-on's ({addon}): install it for this "
+                        "TensorFlow and import it before loading",
+                    )
+                )
+            else:
+                first = rt.first_with(op)
+                since = f"first registered in TF {first}" if first else "in no TF of the catalog"
+                out.append(
+                    Problem(
+                        "missing_op",
+                        op,
+                        f"op {op} is not registered in TF {runtime.tensorflow} ({since})",
+                    )
+                )
+            continue
+        if runtime.accepts_unknown_attrs:
+            continue  # it drops what it does not know (measured by the dump)
+        for attr in sorted(attrs):
+            if attr.startswith("_") or rt.has_attr(env, op, attr):
+                continue  # `_`-attributes are the runtime's own, never validated
+            first = rt.first_with(op, attr)
+            since = f"known from TF {first}" if first else "known to no TF of the catalog"
+            out.append(
+                Problem(
+                    "op_changed",
+                    f"{op}.{attr}",
+                    f"attribute {attr} of {op} is unknown to TF {runtime.tensorflow} ({since})",
+                )
+            )
+    return out
+
+
+def _addon_of(op: str, rt: Runtimes) -> str:
+    """The add-on modules of the environments that register `op` (tensorflow_text)."""
+    mods = {m for i in rt.ops.get(op, ()) for m in rt.runtimes[rt.order[i]].imports}
+    return ", ".join(sorted(mods)) or "an add-on library"
+
+
+def _applicable(data: dict | None, fmt: str) -> set[tuple[str, str]]:
+    """(consumer, loader) pairs the published matrix loaded `fmt` with (a loader that does not
+    exist in a version has no loaded outcome there)."""
+    found: set[tuple[str, str]] = set()
+    if not data:
+        return found
+    order = data["versions"]
+    pos = {v: i for i, v in enumerate(order)}
+    for by_format in data["data"].values():
+        for loader, by_producer in by_format.get(fmt, {}).items():
+            for entries in by_producer.values():
+                for e in entries:
+                    if e["status"] in LOADED:
+                        for a, b in e["consumers"]:
+                            found.update((c, loader) for c in order[pos[a] : pos[b] + 1])
+    return found
+
+
+def saved_model(
+    model: Model, envs: list[dict], rt: Runtimes, data: dict | None
+) -> list[Prediction]:
+    exists = _applicable(data, "saved_model")
+    out = []
+    for e in envs:
+        name = e["name"]
+        if rt.resolve(name) is None:
+            why = (
+                "no runtime dump for this environment (nox -s runtimes)"
+                if e.get("status", "OK") == "OK"
+                else f"its environment could not be set up: {e.get('reason')}"
+            )
+            out.append(
+                Prediction(
+                    name,
+                    e.get("tensorflow"),
+                    e.get("keras"),
+                    "TF loaders",
+                    "NOT_PREDICTED",
+                    message=why,
+                )
+            )
+            continue
+        evidence = (
+            f"matrix/catalog/runtimes.json ({rt.dumped}): the ops, attributes and "
+            f"GraphDef versions of TF {rt.runtimes[rt.resolve(name)].tensorflow}"
+        )
+        for loader, functions_first in FUNCTIONS_FIRST.items():
+            if exists and (name, loader) not in exists:
+                continue  # the loader does not exist there
+            found = graph_problems(model, name, rt, functions_first)
+            p = Prediction(
+                name,
+                e.get("tensorflow"),
+                e.get("keras"),
+                loader,
+                "ERROR" if found else "PASS",
+                problems=found,
+                evidence=evidence,
+            )
+            if found:
+                p.category, p.detail, p.message = (
+                    found[0].category,
+                    found[0].detail,
+                    found[0].message,
+                )
+            else:
+                p.message = (
+                    f"every op ({len(model.ops)}) and attribute known, GraphDef "
+                    "version in its window"
+                )
+            out.append(p)
+    return out
+
+
+def _same_keras(version: str | None, data: dict) -> str | None:
+    """The catalog environment whose Keras wrote files like this one: same Keras major.minor,
+    a release before a variant."""
+    if not version:
+        return None
+    want = ".".join(version.split(".")[:2])
+    envs = data.get("environments", {})
+    candidates = [
+        v
+        for v in data.get("versions", [])
+        if envs.get(v, {}).get("status") == "OK"
+        and ".".join((envs[v].get("keras") or "").split(".")[:2]) == want
+    ]
+    candidates.sort(key=lambda v: (family(v) != "release", v))
+    return candidates[0] if candidates else None
+
+
+def keras_file(model: Model, envs: list[dict], data: dict) -> list[Prediction]:
+    """From the published cells of the catalog environment with the same Keras."""
+    producer = _same_keras(model.keras_version, data)
+    out = []
+    if producer is None:
+        for e in envs:
+            out.append(
+                Prediction(
+                    e["name"],
+                    e.get("tensorflow"),
+                    e.get("keras"),
+                    "keras loaders",
+                    "NOT_PREDICTED",
+                    message=f"no environment of the published "
+                    f"matrix has Keras {model.keras_version or '(not recorded)'}",
+                )
+            )
+        return out
+    fmt = {KERAS_V3: "keras_v3", KERAS_H5: "keras_h5", KERAS_WEIGHTS: "keras_weights"}[model.format]
+    order = data["versions"]
+    pos = {v: i for i, v in enumerate(order)}
+    by_cell: dict[tuple[str, str], list[dict]] = {}  # (consumer, loader) -> outcomes
+    for fixture, by_format in data["data"].items():
+        for loader, by_producer in by_format.get(fmt, {}).items():
+            for entry in by_producer.get(producer, []):
+                for first, last in entry["consumers"]:
+                    for c in order[pos[first] : pos[last] + 1]:
+                        by_cell.setdefault((c, loader), []).append(dict(entry, fixture=fixture))
+    for e in envs:
+        for (c, loader), entries in sorted(by_cell.items()):
+            if c != e["name"]:
+                continue
+            loaded = [x for x in entries if x["status"] in LOADED]
+            if not loaded:
+                continue
+            passed = [x for x in loaded if x["status"] == "PASS"]
+            evidence = (
+                f"reports/compat.json: what TF {producer} (Keras "
+                f"{data['environments'][producer].get('keras')}) wrote as {fmt}, "
+                f"{len(loaded)} reference models"
+            )
+            p = Prediction(
+                c, e.get("tensorflow"), e.get("keras"), loader, "PASS", evidence=evidence
+            )
+            if len(passed) < len(loaded):
+                fails = [x for x in loaded if x["status"] != "PASS"]
+                top = max(
+                    {
+                        (x.get("category") or x["status"].lower(), x.get("detail") or "")
+                        for x in fails
+                    },
+                    key=lambda k: sum(
+                        (x.get("category") or x["status"].lower(), x.get("detail") or "") == k
+                        for x in fails
+                    ),
+                )
+                p.category, p.detail = top[0], top[1] or None
+                p.status = "ERROR" if not passed else "DEPENDS"
+            p.message = f"{len(passed)} of {len(loaded)} reference models load"
+            out.append(p)
+    return out
+
+
+def predict(
+    model: Model, envs: list[dict], rt: Runtimes | None, data: dict | None
+) -> list[Prediction]:
+    if model.format == SAVED_MODEL:
+        return saved_model(model, envs, rt, data) if rt else []
+    return keras_file(model, envs, data) if data else []

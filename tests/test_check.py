@@ -1,0 +1,338 @@
+"""`check PATH`: a user's model read without TensorFlow, predicted per environment, linted; bad
+input in one line (issue: check PATH)."""
+
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from matrix.check import archive, lint, model, predict, runtimes
+from matrix.errors import UsageError
+
+pytest.importorskip("tensorboard.compat.proto.meta_graph_pb2")
+TF2_MODEL = "saved_model_half_plus_two_tf2_cpu/00000123"  # written by TF 2.14
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "matrix", "check", *args],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+
+
+def one_line_error(out: subprocess.CompletedProcess, *words: str) -> None:
+    assert out.returncode == 2, (out.returncode, out.stdout, out.stderr)
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr, out.stderr
+    for w in words:
+        assert w in out.stderr, out.stderr
+
+
+def _runtimes() -> runtimes.Runtimes:
+    """Three environments: 2.4 without DisableCopyOnRead, 2.10 with it, 2.12+text with TFText."""
+    order = ["2.4", "2.10", "2.12+text"]
+    rts = {n: runtimes.Runtime(n, n + ".0", p, 0, 0, ("tensorflow_text",) if "+" in n else ())
+           for n, p in zip(order, (440, 1205, 1395), strict=True)}  # fmt: skip
+    ops = {"Const": frozenset({0, 1, 2}), "VarHandleOp": frozenset({0, 1, 2}),
+           "DisableCopyOnRead": frozenset({1, 2}), "TFText>Tok": frozenset({2})}  # fmt: skip
+    attrs = {("VarHandleOp", "shape"): frozenset({0, 1, 2}),
+             ("VarHandleOp", "debug_name"): frozenset({1, 2})}  # fmt: skip
+    return runtimes.Runtimes(order, rts, ops, attrs, {"2.10+keras3.0": "2.10"}, "2026-12-01")
+
+
+def test_the_first_problem_is_the_first_node_tensorflow_meets_and_each_names_its_version():
+    m = model.Model(Path("m"), model.SAVED_MODEL, graph_producer=1569, graph_min_consumer=0)
+    m.graph_ops = {"VarHandleOp": {"shape", "debug_name", "_class"}, "DisableCopyOnRead": set(),
+                   "TFText>Tok": set()}  # fmt: skip
+    rt = _runtimes()
+    found = predict.graph_problems(m, "2.4", rt)
+    assert [(p.category, p.detail) for p in found] == [
+        ("op_changed", "VarHandleOp.debug_name"),  # `_class` is the runtime's own
+        ("missing_op", "DisableCopyOnRead"),
+        ("addon_op_missing", "TFText>Tok"),
+    ]
+    assert (
+        "known from TF 2.10" in found[0].message
+        and "first registered in TF 2.10" in found[1].message
+    )
+    assert "tensorflow_text" in found[2].message
+    assert [p.category for p in predict.graph_problems(m, "2.10+keras3.0", rt)] == [
+        "addon_op_missing"
+    ]  # a Keras variant has its release's ops
+    assert predict.graph_problems(m, "2.12+text", rt) == []
+    # the TF2 object loader meets the function library first (DisableCopyOnRead lives there)
+    m.graph_ops, m.function_ops = {"VarHandleOp": {"debug_name"}}, {"DisableCopyOnRead": set()}
+    first = predict.graph_problems(m, "2.4", rt, functions_first=True)[0]
+    assert (first.category, first.detail) == ("missing_op", "DisableCopyOnRead")
+
+
+def test_a_graphdef_outside_the_window_is_predicted():
+    m = model.Model(Path("m"), model.SAVED_MODEL, graph_producer=2000, graph_min_consumer=1300)
+    found = predict.graph_problems(m, "2.10", _runtimes())
+    assert [(p.category, p.detail) for p in found] == [("graphdef_too_new", "2000")]
+
+
+def test_the_committed_runtime_dumps_cover_every_release_and_stay_small():
+    from matrix.catalog import load_catalog
+
+    rt = runtimes.load()
+    releases = [r.minor for r in load_catalog().releases if r.kind == "release" and r.default]
+    assert [v for v in releases if rt.resolve(v) is None] == []
+    assert runtimes.RUNTIMES_PATH.stat().st_size < 5_000_000  # the issue's budget
+    assert rt.first_with("DisableCopyOnRead") == "2.10"  # as the matrix measured (≤ 2.9 fail)
+    assert rt.first_with("VarHandleOp", "debug_name") == "2.5"  # refused by ≤ 2.4, measured
+
+
+def test_wild_models_are_read_and_predicted_without_tensorflow(wild_dir):
+    m = model.read(wild_dir / TF2_MODEL)
+    assert m.tensorflow_version == "2.14.0" and m.graph_producer == 1569
+    assert "DisableCopyOnRead" in m.ops and "serving_default" in [s.name for s in m.signatures]
+    assert m.assets == ["foo.txt"] == m.asset_files
+    old = model.read(wild_dir / "saved_model_half_plus_two_cpu/00000123")
+    assert old.assets == ["foo.txt"]  # TF 1.x lists them in a collection
+    out = cli(str(wild_dir / TF2_MODEL), "--tf", "2.4", "2.9", "2.10", "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    got = {
+        (r["environment"], r["loader"]): (r["status"], r["category"], r["detail"])
+        for r in report["results"]
+    }
+    missing = ("ERROR", "missing_op", "DisableCopyOnRead")
+    assert got == {("2.4", "tf1.Session"): missing, ("2.4", "saved_model_cli run"): missing,
+                   ("2.4", "tf.saved_model.load"): missing, ("2.9", "tf1.Session"): missing,
+                   ("2.9", "saved_model_cli run"): missing, ("2.9", "tf.saved_model.load"): missing,
+                   ("2.10", "tf1.Session"): ("PASS", None, None),
+                   ("2.10", "saved_model_cli run"): ("PASS", None, None),
+                   ("2.10", "tf.saved_model.load"): ("PASS", None, None)}  # fmt: skip
+    assert all(r["how"] == "predicted" and r["evidence"] for r in report["results"])
+    assert "tensorflow" not in sys.modules  # nothing here imported it either
+
+
+def test_require_is_a_gate(wild_dir):
+    path = str(wild_dir / TF2_MODEL)
+    assert cli(path, "--tf", "2.10", "2.12", "--require", "2.10").returncode == 0
+    out = cli(path, "--tf", "2.9", "2.10", "--require", "2.9.3", "2.10")
+    assert out.returncode == 1 and "2.9 not predicted to load it" in out.stderr
+
+
+def test_lint_names_what_people_hit_with_a_fix(wild_dir):
+    found = {
+        x.rule: x for x in lint.lint(model.read(wild_dir / "saved_model_half_plus_three/00000123"))
+    }
+    assert "unknown_rank" in found and found["unknown_rank"].fix
+    m = model.Model(Path("m"), model.SAVED_MODEL, assets=["vocab.txt", "/home/me/v.txt"],
+                    graph_ops={"CudnnRNNV3": set(), "TFText>Tok": set()})  # fmt: skip
+    m.layers = [
+        model.KerasLayer("Lambda", "keras.layers", None, "lam"),
+        model.KerasLayer("ScaledDense", "my_project.layers", "Custom>ScaledDense", "s"),
+    ]
+    rules = [x.rule for x in lint.lint(m)]
+    assert rules == ["asset_missing", "asset_absolute", "no_serving_default", "gpu_only_ops",
+                     "addon_ops", "lambda_layer", "custom_objects"]  # fmt: skip
+
+
+def _file(name: str, data: bytes):
+    def make(p: Path) -> Path:
+        (p / name).write_bytes(data)
+        return p / name
+
+    return make
+
+
+def _files(*names: str):
+    def make(p: Path) -> Path:
+        for n in names:
+            (p / n).write_bytes(b"x")
+        return p
+
+    return make
+
+
+@pytest.mark.parametrize("make,words", [
+    (lambda p: p / "nowhere", ["no such file or directory"]),
+    (lambda p: p, ["an empty folder"]),
+    (_files("notes.txt"), ["a folder with no model"]),
+    (_file("m.keras", b"PK\x03\x04junk"), ["not a readable .keras"]),
+    (_file("m.h5", b"\x89HDF\r\n\x1a\n junk"), ["not a readable HDF5"]),
+    (_file("m.onnx", b"x"), ["not a model format this tool reads"]),
+    (_files("model.meta", "model.index"), ["TF1 checkpoint with a .meta graph"]),
+])  # fmt: skip
+def test_bad_input_is_one_line(tmp_path, make, words):
+    one_line_error(cli(str(make(tmp_path))), *words)
+
+
+def test_a_truncated_saved_model_is_one_line(tmp_path, wild_dir):
+    copy = tmp_path / "m"
+    shutil.copytree(wild_dir / TF2_MODEL, copy)
+    pb = copy / "saved_model.pb"
+    pb.write_bytes(pb.read_bytes()[: pb.stat().st_size // 2])
+    one_line_error(cli(str(copy)), "not a readable SavedModel", "saved_model.pb")
+
+
+def test_archives_unpack_and_unsafe_ones_are_refused(tmp_path, wild_dir):
+    good = tmp_path / "model.tar.gz"
+    with tarfile.open(good, "w:gz") as t:
+        t.add(wild_dir / TF2_MODEL, arcname="export/1")
+    report = json.loads(cli(str(good), "--tf", "2.10", "--json").stdout)
+    assert report["results"][0]["status"] == "PASS"
+    traversal = tmp_path / "evil.zip"
+    with zipfile.ZipFile(traversal, "w") as z:
+        z.writestr("../../outside.txt", "x")
+    one_line_error(cli(str(traversal)), "outside the folder", "refused")
+    assert not (tmp_path.parent / "outside.txt").exists()
+    absolute = tmp_path / "abs.tar"
+    with tarfile.open(absolute, "w") as t:
+        info = tarfile.TarInfo("/etc/evil")
+        t.addfile(info)
+    one_line_error(cli(str(absolute)), "outside the folder")
+    link = tmp_path / "link.tar"
+    with tarfile.open(link, "w") as t:
+        info = tarfile.TarInfo("saved_model.pb")
+        info.type, info.linkname = tarfile.SYMTYPE, "/etc/passwd"
+        t.addfile(info)
+    one_line_error(cli(str(link)), "is a link")
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("saved_model.pb", b"\0" * (100 << 20))
+    one_line_error(cli(str(bomb)), "zip bomb")
+    one_line_error(cli(str(tmp_path / "missing.zip")), "no such file")
+
+
+def test_archive_members_are_checked_before_anything_is_written(tmp_path):
+    bad = tmp_path / "mixed.tar"
+    with tarfile.open(bad, "w") as t:
+        ok = tarfile.TarInfo("a.txt")
+        t.addfile(ok)
+        evil = tarfile.TarInfo("b")
+        evil.type, evil.linkname = tarfile.LNKTYPE, "/etc/passwd"
+        t.addfile(evil)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(UsageError, match="is a link"):
+        archive.unpack(bad, out)
+    assert list(out.iterdir()) == []
+
+
+# the categories a graph's ops, attributes and versions decide (what static prediction covers)
+OP_CATEGORIES = {"missing_op", "op_changed", "addon_op_missing", "graphdef_too_new"}
+
+
+@pytest.mark.tf
+def test_static_prediction_agrees_with_the_real_loads_on_every_op_and_attribute_failure(
+    matrix_run, home, releases
+):
+    """The SavedModels TF 2.15 and 2.16 write (here, in the small real matrix), predicted for
+    every environment of the catalog, against what the published run measured when every
+    environment loaded what the same TF wrote: the same first op or attribute failure, and no
+    predicted failure where the real load got past the graph."""
+    import pandas as pd
+
+    from matrix import PROJECT_ROOT
+    from tests.conftest import FIXTURES
+
+    cells = pd.read_csv(PROJECT_ROOT / "reports" / "results.csv.gz", dtype=str)
+    cells = cells[(cells["format"] == "saved_model") & cells["status"].isin(["PASS", "ERROR"])
+                  & cells["loader"].isin(list(predict.FUNCTIONS_FIRST))]  # fmt: skip
+    rt = runtimes.load()
+    checked, failures = 0, 0
+    for release in releases:
+        for fixture in FIXTURES:
+            pbs = list(
+                home.artifact_dir(release.name, fixture, "saved_model").rglob("saved_model.pb")
+            )
+            if not pbs:
+                continue
+            m = model.read(pbs[0].parent)
+            sub = cells[(cells["producer"] == release.minor) & (cells["fixture"] == fixture)]
+            for row in sub.itertuples():
+                if rt.resolve(row.consumer) is None:
+                    continue
+                found = predict.graph_problems(
+                    m, row.consumer, rt, predict.FUNCTIONS_FIRST[row.loader]
+                )
+                where = f"{fixture} {release.minor} -> {row.consumer} {row.loader}"
+                if row.error_category in OP_CATEGORIES:
+                    failures += 1
+                    assert found, f"{where}: measured {row.error_category} {row.error_detail}"
+                    assert (found[0].category, found[0].detail) == (
+                        row.error_category, row.error_detail), where  # fmt: skip
+                else:
+                    assert not found, f"{where}: predicted {found[0]}, measured {row.status}"
+                checked += 1
+    assert checked > 100 and failures > 10, (checked, failures)
+
+
+def test_a_keras_file_is_predicted_from_what_the_same_keras_wrote_in_the_matrix(tmp_path):
+    """A .keras written by Keras 3.15: the published cells of what TF 2.16 (Keras 3.15) wrote
+    as .keras, per consumer and loader, said to be a prediction from reference models."""
+    from matrix import PROJECT_ROOT
+
+    if not (PROJECT_ROOT / "reports" / "compat.json").exists():
+        pytest.skip("no published dataset yet")
+    path = tmp_path / "m.keras"
+    layers = [{"class_name": c, "module": "keras.layers", "config": {"name": c.lower()}}
+              for c in ("Dense", "Lambda")]  # fmt: skip
+    config = {"class_name": "Sequential", "module": "keras", "config": {"layers": layers}}
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("config.json", json.dumps(config))
+        z.writestr("metadata.json", json.dumps({"keras_version": "3.15.1"}))
+    out = cli(str(path), "--tf", "2.12", "2.16", "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["model"]["keras_version"] == "3.15.1"
+    by = {(r["environment"], r["loader"]): r for r in report["results"]}
+    old, new = by[("2.12", "keras.load_model")], by[("2.16", "keras.load_model")]
+    assert old["status"] == "ERROR" and old["category"] and "0 of" in old["message"]
+    assert new["status"] in ("PASS", "DEPENDS") and "TF 2.16 (Keras 3.15.1)" in new["evidence"]
+    assert [x["rule"] for x in report["lint"]] == ["lambda_layer"]
+
+
+def test_the_readme_shows_a_real_check_run(wild_dir):
+    """The README's `check` example, run as written: the same output."""
+    import re
+    import shlex
+
+    from matrix import PROJECT_ROOT
+
+    text = (PROJECT_ROOT / "README.md").read_text()
+    block = re.search(r"```console\n\$ (tf-compat-matrix check [^\n]*)\n(.*?)```", text, re.S)
+    command, shown = block[1], block[2]
+    args = shlex.split(command)[2:]
+    args[0] = str(wild_dir / args[0].split("wild-savedmodels/", 1)[1])
+    out = cli(*args)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.replace(str(wild_dir), "../shared/wild-savedmodels").strip() == shown.strip()
+
+
+def test_html_writes_the_verdicts_as_a_page(wild_dir, tmp_path):
+    page = tmp_path / "check.html"
+    out = cli(str(wild_dir / TF2_MODEL), "--tf", "2.9", "2.10", "--html", str(page))
+    assert out.returncode == 0, out.stderr
+    html = page.read_text()
+    assert "st-ERROR" in html and "st-PASS" in html and "DisableCopyOnRead" in html
+    assert "<script" not in html and "http" not in html.split("</style>")[1]  # nothing fetched
+    one_line_error(cli(str(wild_dir / TF2_MODEL), "--html", str(tmp_path / "no" / "x.html")),
+                   "cannot write")  # fmt: skip
+
+
+def test_the_dumps_round_trip_through_their_file(tmp_path):
+    from matrix.catalog import load_catalog
+
+    def dump(ops, accepts):
+        versions = {"producer": 1, "min_consumer": 0, "min_producer": 0}
+        return {"tensorflow": "x", "graph_def": versions, "imports": [],
+                "accepts_unknown_attrs": accepts, "ops": ops}  # fmt: skip
+
+    newer = {"VarHandleOp": ["debug_name", "shape"], "DisableCopyOnRead": []}
+    dumped = {"2.4": dump({"VarHandleOp": ["shape"]}, False), "2.5": dump(newer, True)}
+    path = tmp_path / "runtimes.json"
+    path.write_text(runtimes.dumps(dumped, load_catalog(), "2026-12-01"))
+    rt = runtimes.load(path)
+    assert rt.order == ["2.4", "2.5"] and rt.dumped == "2026-12-01"
+    assert not rt.runtimes["2.4"].accepts_unknown_attrs and rt.runtimes["2.5"].accepts_unknown_attrs
+    assert rt.first_with("VarHandleOp", "debug_name") == "2.5" and rt.has_op(
+        "2.5", "DisableCopyOnRead"
+    )
+    assert runtimes._previous(path)["2.5"]["ops"] == dumped["2.5"]["ops"]  # what a resume adds to
