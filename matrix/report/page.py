@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -65,7 +66,12 @@ def pack(data: dict[str, Any]) -> str:
     """The page's data as the text of its script element: JSON, gzip (no timestamp: the same
     data gives the same bytes), base64 (which cannot contain `</script>`)."""
     raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
-    return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii")
+    # GzipFile, not gzip.compress: from Python 3.11 on, gzip.compress lets zlib write the
+    # header (OS byte 3), older ones write it themselves (255); GzipFile writes 255 on all
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9, mtime=0) as f:
+        f.write(raw)
+    return base64.b64encode(out.getvalue()).decode("ascii")
 
 
 def unpack(text: str) -> dict[str, Any]:
