@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from matrix import PROJECT_ROOT
+from matrix.catalog.names import family
 from matrix.catalog.selection import add_versions_option
 from matrix.check import archive, lint, model, predict, runtimes
 from matrix.errors import UsageError
@@ -114,36 +115,69 @@ def check(path: Path, data_dir: Path, asked: list[str] | None) -> dict:
     summary["path"] = str(path)
     return {
         "schema_version": SCHEMA_VERSION,
+        "versions": data["versions"],  # the published order the environments are read in
         "model": summary,
         "results": [v.as_dict() for v in verdicts],
         "lint": [x.as_dict() for x in found],
     }
 
 
+VERDICT = {"PASS": "loads", "ERROR": "fails", "DEPENDS": "depends", "NOT_PREDICTED": "?"}
+
+
+def runs(results: list[dict], order: list[str]) -> list[tuple[list[dict], dict]]:
+    """Per loader, neighbouring environments (neighbours in the published order) with the same
+    verdict, as (their results, the first one): one table row each."""
+    pos = {v: i for i, v in enumerate(order)}
+    out: list[tuple[list[dict], dict]] = []
+    by_loader: dict[str, list[dict]] = {}
+    for r in results:
+        by_loader.setdefault(r["loader"], []).append(r)
+    for rows in by_loader.values():
+        for r in rows:
+            key = (r["status"], r["category"], r["detail"], r["message"])
+            last = out[-1][1] if out else None
+            # a run never joins a release and a variant (2.21–2.16+keras3.0 would mean nothing)
+            same = (
+                last
+                and last["loader"] == r["loader"]
+                and family(last["environment"]) == family(r["environment"])
+                and pos.get(out[-1][0][-1]["environment"], -2) + 1 == pos.get(r["environment"])
+            )
+            if same and (last["status"], last["category"], last["detail"], last["message"]) == key:
+                out[-1][0].append(r)
+            else:
+                out.append(([r], r))
+    return out
+
+
+def _span(values: list[str]) -> str:
+    values = [v or "?" for v in values]
+    return values[0] if values[0] == values[-1] else f"{values[0]}–{values[-1]}"
+
+
 def _table(report: dict) -> str:
     from tabulate import tabulate
 
-    rows = [
-        [
-            r["environment"],
-            r["tf"] or "",
-            r["keras"] or "",
-            r["loader"],
-            {"PASS": "loads", "ERROR": "fails", "DEPENDS": "depends", "NOT_PREDICTED": "?"}.get(
-                r["status"], r["status"]
-            ),
-            r["category"] or "",
-            r["detail"] or "",
-            r["message"],
-        ]
-        for r in report["results"]
-    ]
+    rows = []
+    for group, r in runs(report["results"], report["versions"]):
+        rows.append(
+            [
+                _span([g["environment"] for g in group]),
+                _span([g["tf"] for g in group]),
+                r["loader"],
+                VERDICT.get(r["status"], r["status"]),
+                r["category"] or "",
+                r["detail"] or "",
+                r["message"],
+            ]
+        )
     return tabulate(
         rows,
-        headers=["environment", "TF", "Keras", "loader", "predicted", "category", "detail", "why"],
+        headers=["environments", "TF", "loader", "predicted", "category", "detail", "why"],
         tablefmt="simple",
         disable_numparse=True,
-        maxcolwidths=[None] * 7 + [70],
+        maxcolwidths=[None] * 6 + [60],
     )
 
 

@@ -123,7 +123,7 @@ def graph_problems(
                     Problem(
                         "missing_op",
                         op,
-                        f"op {op} is not registered in TF {runtime.tensorflow} ({since})",
+                        f"op {op} is not registered there ({since})",
                     )
                 )
             continue
@@ -138,7 +138,7 @@ def graph_problems(
                 Problem(
                     "op_changed",
                     f"{op}.{attr}",
-                    f"attribute {attr} of {op} is unknown to TF {runtime.tensorflow} ({since})",
+                    f"attribute {attr} of {op} is unknown there, and refused ({since})",
                 )
             )
     return out
@@ -197,7 +197,8 @@ def saved_model(
             f"GraphDef versions of TF {rt.runtimes[rt.resolve(name)].tensorflow}"
         )
         for loader, functions_first in FUNCTIONS_FIRST.items():
-            if exists and (name, loader) not in exists:
+            base = name.partition("+")[0]  # a variant has its release's TensorFlow loaders
+            if exists and (name, loader) not in exists and (base, loader) not in exists:
                 continue  # the loader does not exist there
             found = graph_problems(model, name, rt, functions_first)
             p = Prediction(
