@@ -29,8 +29,11 @@ SUBCOMMANDS = {
     "report": ("matrix.report.publish", "render reports/ (or .matrix/report/) from the store"),
     "query": ("matrix.query", "answers from the published data, no TensorFlow needed"),
     "check": ("matrix.check.command", "which TensorFlow versions load this model, and why not"),
-    "runtimes": ("matrix.check.runtimes", "dump what each environment's runtime knows (ops, "
-                 "GraphDef versions) into matrix/catalog/runtimes.json, for check --static"),
+    "runtimes": (
+        "matrix.check.runtimes",
+        "dump what each environment's runtime knows (ops, "
+        "GraphDef versions) into matrix/catalog/runtimes.json, for check --static",
+    ),
     "regress": ("matrix.report.regress", "what changed since the published run, and why"),
     "merge": ("matrix.store.merge", "merge the result stores of CI shards into this one"),
     "bump": ("matrix.catalog.bump", "propose catalog updates from PyPI (new patches)"),
