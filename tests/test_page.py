@@ -1,5 +1,6 @@
 """reports/index.html: self-contained, carries every attempted case, and works in a browser."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -329,3 +330,25 @@ def test_the_page_opens_on_the_format_and_loader_picker(tmp_path):
         sub = t[(t["format"] == fmt) & (t["loader"] == loader)]
         assert (int(passed), int(loaded)) == ((sub["status"] == "PASS").sum(), len(sub))
     assert picks
+
+
+@pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_a_cell_link_shows_its_detail_and_the_headers_stay_in_view(tmp_path):
+    """Truth issue, defect 9: the README's `cell=` link outlined the cell, its detail ~1,300 px
+    below and out of view; the headers scrolled away; the multiples had no axes."""
+    from matrix.report import pagebench
+
+    path = tmp_path / "index.html"
+    path.write_text(render(new_op_matrix()))
+    probe = """new Promise(resolve => { const ready = () => {
+      if (!window.tfMatrix) return setTimeout(ready, 20);
+      const drill = document.getElementById("drill").getBoundingClientRect();
+      const head = document.querySelector("table.grid tr:first-child th:nth-child(2)");
+      const fig = document.querySelector("#multiples figure");
+      resolve(JSON.stringify({top: drill.top, height: innerHeight,
+        sticky: getComputedStyle(head).position, axes: fig ? fig.title : ""})); }; ready(); })"""
+    seen = json.loads(pagebench._evaluate(path.as_uri() + "#format=saved_model&cell=2.12,2.9",
+                                          probe, timeout=120))  # fmt: skip
+    assert 0 <= seen["top"] < seen["height"], seen  # the detail is on screen
+    assert seen["sticky"] == "sticky"
+    assert "rows saved by" in seen["axes"] and "columns loaded by" in seen["axes"], seen
