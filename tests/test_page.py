@@ -352,3 +352,18 @@ def test_a_cell_link_shows_its_detail_and_the_headers_stay_in_view(tmp_path):
     assert 0 <= seen["top"] < seen["height"], seen  # the detail is on screen
     assert seen["sticky"] == "sticky"
     assert "rows saved by" in seen["axes"] and "columns loaded by" in seen["axes"], seen
+
+
+@pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_a_run_of_variants_only_opens_on_them(tmp_path):
+    meta = {"generated_at": "2026-01-01", "commit": "abc", "machine": "test"}
+    order = ["2.16+keras3.0", "2.16+keras3.1"]
+    rows = [{"producer": p, "consumer": c, "fixture": "fx", "format": "keras_v3",
+             "loader": "keras.load_model", "status": "PASS", "error_category": None,
+             "error_detail": None, "message": None} for p in order for c in order]  # fmt: skip
+    envs = [{"tf": v, "keras": v[-3:] + ".0", "status": "OK"} for v in order]
+    path = tmp_path / "index.html"
+    path.write_text(page.render(pd.DataFrame(rows), order, envs, meta, report.catalog_data(),
+                                report.FILES))  # fmt: skip
+    grid = re.search(r'<div id="grid">(.*?)</div>', dom(path, "format=keras_v3", tmp_path), re.S)[1]
+    assert re.findall(r"<th>([^<]*)</th>", grid)[1:3] == order

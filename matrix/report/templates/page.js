@@ -108,6 +108,8 @@ function main(D) {
   const VIEW_WORDS = {releases: "the releases", apart: "every environment, releases first", all: "every environment"};
 
   const DEFAULTS = {format: "", loader: "", fixture: "", keras: "", envs: "releases", split: "pair", cell: ""};
+  // a run of variants only (no release among them) opens on all of them, not on nothing
+  if (!VIEWS.releases.length) DEFAULTS.envs = "all";
   const state = Object.assign({}, DEFAULTS);
   const CONTROLS = ["format", "loader", "fixture", "keras", "envs", "split"];
   const picked = () => !!(state.format || state.loader || state.fixture);
