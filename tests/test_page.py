@@ -12,24 +12,16 @@ import pytest
 
 from matrix.catalog.names import minor_key
 from matrix.guest.vocabulary import LOADED
-from matrix.report import page
+from matrix.report import page, pagebench
 from matrix.report import publish as report
 from matrix.store.layout import Home
 from tests.test_findings import ORDER, new_op_matrix
 from tests.test_report import sample, write_results
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-# the flags this machine's closed network needs (no background connections, no sandbox as root)
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# the flags this machine's closed network needs (no background connections, no sandbox as
+# root): the page benchmark's own
+FLAGS = pagebench.FLAGS
 
 
 def embedded_cases(html: str) -> list[dict]:
@@ -230,8 +222,6 @@ def test_the_keras_picker_sorts_versions_as_versions(tmp_path):
 @pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed (.ci/run installs it)")
 def test_the_page_benchmark_times_every_kind_of_view_change(tmp_path):
     """`nox -s bench -- --page` (truth issue, point 5): figures, never a timed assertion."""
-    from matrix.report import pagebench
-
     df = new_op_matrix()
     path = tmp_path / "index.html"
     path.write_text(render(df))
@@ -336,8 +326,6 @@ def test_the_page_opens_on_the_format_and_loader_picker(tmp_path):
 def test_a_cell_link_shows_its_detail_and_the_headers_stay_in_view(tmp_path):
     """Truth issue, defect 9: the README's `cell=` link outlined the cell, its detail ~1,300 px
     below and out of view; the headers scrolled away; the multiples had no axes."""
-    from matrix.report import pagebench
-
     path = tmp_path / "index.html"
     path.write_text(render(new_op_matrix()))
     probe = """new Promise(resolve => { const ready = () => {

@@ -32,6 +32,13 @@ def kind_rank(minor: str) -> int:
     return KINDS.index(family(minor))
 
 
+def apart(order: list[str]) -> list[str]:
+    """`order` with releases first, then Keras variants, then add-on variants, each kind in
+    its own order (a stable sort): a variant between two releases cuts every range of
+    releases and makes a picture a checkerboard."""
+    return sorted(order, key=kind_rank)
+
+
 def ranges(found: Iterable[str], order: list[str]) -> str:
     """'1.15–2.9, 2.12': the versions of `order` that are in `found`, neighbours joined into a
     range ('' when none is). Each kind of environment is read on its own, releases first:

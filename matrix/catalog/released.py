@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import tomlkit
+from packaging.version import InvalidVersion, Version
 
 from matrix.catalog.releases import LOCKS_DIR
 
@@ -77,8 +78,6 @@ def refresh(fetch: Callable[[str], dict], wanted: set[tuple[str, str]]) -> str:
 
 
 def _version_key(version: str):
-    from packaging.version import InvalidVersion, Version
-
     try:
         return (0, Version(version))
     except InvalidVersion:

@@ -23,6 +23,7 @@ from matrix.catalog.names import family
 from matrix.catalog.selection import add_versions_option
 from matrix.check import archive, lint, model, predict, runtimes
 from matrix.errors import UsageError
+from matrix.query import load, version
 
 PUBLISHED = PROJECT_ROOT / "reports"
 SCHEMA_VERSION = 1
@@ -74,34 +75,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def environments(data: dict, results: dict, asked: list[str] | None) -> list[dict]:
     """The environments to answer for, with their exact TF and Keras: the published run's."""
-    from matrix.query import version
-
     known = {e["tf"]: e for e in results.get("environments", [])}
-    names = data["versions"]
-    if asked:
-        names = [version(data, a) for a in asked]
-    return [
-        {
-            "name": n,
-            "tensorflow": known.get(n, {}).get("tensorflow"),
-            "keras": known.get(n, {}).get("keras"),
-            "status": known.get(n, {}).get("status", "OK"),
-            "reason": known.get(n, {}).get("reason"),
-        }
-        for n in names
-    ]
+    names = [version(data, a) for a in asked] if asked else data["versions"]
+    fields = ("tensorflow", "keras", "status", "reason")
+    return [dict({f: known.get(n, {"status": "OK"}).get(f) for f in fields}, name=n) for n in names]
 
 
-def _load_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError:
-        raise UsageError(f"no published data at {path} (render it: nox -s report)") from None
+def published(data_dir: Path) -> tuple[dict, dict]:
+    """The published dataset and run (compat.json, results.json), read once."""
+    return load(data_dir / "compat.json"), load(data_dir / "results.json")
 
 
-def check(path: Path, data_dir: Path, asked: list[str] | None) -> dict:
-    data = _load_json(data_dir / "compat.json")
-    results = _load_json(data_dir / "results.json")
+def check(path: Path, data: dict, results: dict, asked: list[str] | None) -> dict:
     envs = environments(data, results, asked)
     with tempfile.TemporaryDirectory(prefix="tfmatrix-check-") as tmp:
         where = path
@@ -224,20 +209,18 @@ def html(report: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    report = check(args.path, args.data, args.tf)
+    data, results = published(args.data)
+    required = [version(data, a) for a in args.require]  # an unknown one fails before any work
+    report = check(args.path, data, results, args.tf)
     if args.html:
         try:
             args.html.write_text(html(report), encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot write {args.html}: {exc.strerror}") from None
     print(json.dumps(report, indent=1, ensure_ascii=False) if args.json else render(report))
-    if args.require:
-        from matrix.query import version
-
-        data = _load_json(args.data / "compat.json")
-        ok = {r["environment"] for r in report["results"] if r["status"] == "PASS"}
-        missing = [v for v in (version(data, a) for a in args.require) if v not in ok]
-        if missing:
-            print(f"required: {', '.join(missing)} not predicted to load it", file=sys.stderr)
-            return 1
+    ok = {r["environment"] for r in report["results"] if r["status"] == "PASS"}
+    missing = [v for v in required if v not in ok]
+    if missing:
+        print(f"required: {', '.join(missing)} not predicted to load it", file=sys.stderr)
+        return 1
     return 0

@@ -19,13 +19,15 @@ measurement of this one.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from matrix.catalog.names import family
 from matrix.check.model import KERAS_H5, KERAS_V3, KERAS_WEIGHTS, SAVED_MODEL, Model
 from matrix.check.runtimes import Runtimes
+from matrix.guest.vocabulary import LOADED
+from matrix.query import consumers, outcomes
 
-LOADED = ("PASS", "MISMATCH", "ERROR", "CRASH", "TIMEOUT")
 # the TensorFlow loaders of a SavedModel, and whether each meets the function library before
 # the main graph (the TF2 object loader) or after it (TF1-style loaders). Keras loaders read
 # configs and metadata too, in an order that changed between versions: not predicted here.
@@ -153,19 +155,14 @@ def _addon_of(op: str, rt: Runtimes) -> str:
 def _applicable(data: dict | None, fmt: str) -> set[tuple[str, str]]:
     """(consumer, loader) pairs the published matrix loaded `fmt` with (a loader that does not
     exist in a version has no loaded outcome there)."""
-    found: set[tuple[str, str]] = set()
     if not data:
-        return found
-    order = data["versions"]
-    pos = {v: i for i, v in enumerate(order)}
-    for by_format in data["data"].values():
-        for loader, by_producer in by_format.get(fmt, {}).items():
-            for entries in by_producer.values():
-                for e in entries:
-                    if e["status"] in LOADED:
-                        for a, b in e["consumers"]:
-                            found.update((c, loader) for c in order[pos[a] : pos[b] + 1])
-    return found
+        return set()
+    return {
+        (c, loader)
+        for _fx, f, loader, _p, e in outcomes(data)
+        if f == fmt and e["status"] in LOADED
+        for c in consumers(e, data["versions"])
+    }
 
 
 def saved_model(
@@ -261,46 +258,33 @@ def keras_file(model: Model, envs: list[dict], data: dict) -> list[Prediction]:
             )
         return out
     fmt = {KERAS_V3: "keras_v3", KERAS_H5: "keras_h5", KERAS_WEIGHTS: "keras_weights"}[model.format]
-    order = data["versions"]
-    pos = {v: i for i, v in enumerate(order)}
-    by_cell: dict[tuple[str, str], list[dict]] = {}  # (consumer, loader) -> outcomes
-    for fixture, by_format in data["data"].items():
-        for loader, by_producer in by_format.get(fmt, {}).items():
-            for entry in by_producer.get(producer, []):
-                for first, last in entry["consumers"]:
-                    for c in order[pos[first] : pos[last] + 1]:
-                        by_cell.setdefault((c, loader), []).append(dict(entry, fixture=fixture))
+    # consumer -> loader -> the loaded outcomes of what `producer` wrote as `fmt`
+    by_cell: dict[str, dict[str, list[dict]]] = {}
+    for _fx, f, loader, p, entry in outcomes(data):
+        if f == fmt and p == producer and entry["status"] in LOADED:
+            for c in consumers(entry, data["versions"]):
+                by_cell.setdefault(c, {}).setdefault(loader, []).append(entry)
+    keras = data["environments"][producer].get("keras")
     for e in envs:
-        for (c, loader), entries in sorted(by_cell.items()):
-            if c != e["name"]:
-                continue
-            loaded = [x for x in entries if x["status"] in LOADED]
-            if not loaded:
-                continue
-            passed = [x for x in loaded if x["status"] == "PASS"]
+        for loader, loaded in sorted(by_cell.get(e["name"], {}).items()):
+            passed = sum(x["status"] == "PASS" for x in loaded)
             evidence = (
-                f"reports/compat.json: what TF {producer} (Keras "
-                f"{data['environments'][producer].get('keras')}) wrote as {fmt}, "
-                f"{len(loaded)} reference models"
+                f"reports/compat.json: what TF {producer} (Keras {keras}) wrote as "
+                f"{fmt}, {len(loaded)} reference models"
             )
             p = Prediction(
-                c, e.get("tensorflow"), e.get("keras"), loader, "PASS", evidence=evidence
+                e["name"], e.get("tensorflow"), e.get("keras"), loader, "PASS", evidence=evidence
             )
-            if len(passed) < len(loaded):
-                fails = [x for x in loaded if x["status"] != "PASS"]
-                top = max(
-                    {
-                        (x.get("category") or x["status"].lower(), x.get("detail") or "")
-                        for x in fails
-                    },
-                    key=lambda k: sum(
-                        (x.get("category") or x["status"].lower(), x.get("detail") or "") == k
-                        for x in fails
-                    ),
+            if passed < len(loaded):
+                why = Counter(
+                    (x.get("category") or x["status"].lower(), x.get("detail") or "")
+                    for x in loaded
+                    if x["status"] != "PASS"
                 )
-                p.category, p.detail = top[0], top[1] or None
-                p.status = "ERROR" if not passed else "DEPENDS"
-            p.message = f"{len(passed)} of {len(loaded)} reference models load"
+                (p.category, detail), _ = min(why.items(), key=lambda kv: (-kv[1], kv[0]))
+                p.detail = detail or None
+                p.status = "DEPENDS" if passed else "ERROR"
+            p.message = f"{passed} of {len(loaded)} reference models load"
             out.append(p)
     return out
 

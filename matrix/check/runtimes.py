@@ -24,9 +24,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from matrix.catalog.names import kind_rank
+from matrix.catalog.names import apart, kind_rank
 from matrix.catalog.releases import CATALOG_PATH, Catalog, TFRelease
 from matrix.errors import UsageError
+from matrix.run.envs import EnvUnavailable, ensure_env
 
 RUNTIMES_PATH = CATALOG_PATH.with_name("runtimes.json")
 SCHEMA_VERSION = 1
@@ -126,7 +127,7 @@ def load(path: Path = RUNTIMES_PATH) -> Runtimes:
 def dumps(dumped: dict[str, dict], catalog: Catalog, day: str) -> str:
     """The file's text from {environment: opdump output}."""
     position = {r.minor: i for i, r in enumerate(catalog.releases)}
-    order = sorted(dumped, key=lambda v: (kind_rank(v), position.get(v, len(position)), v))
+    order = apart(sorted(dumped, key=lambda v: (position.get(v, len(position)), v)))
     index = {v: i for i, v in enumerate(order)}
     ops: dict[str, dict] = {}
     for env, d in dumped.items():
@@ -196,8 +197,6 @@ def wanted(releases: Iterable[TFRelease]) -> list[TFRelease]:
 
 
 def dump_one(release: TFRelease, catalog: Catalog, home, log: Callable[[str], None]) -> dict:
-    from matrix.run.envs import ensure_env
-
     env = ensure_env(release, catalog, home, log=log)
     out = subprocess.run(
         [str(env.python), "-m", "matrix.guest.opdump", *release.imports],
@@ -223,8 +222,6 @@ def dump_all(
     """Dump every wanted environment not dumped yet (all with `again`), writing the file after
     each one (a stopped run keeps what it did). An environment that cannot be set up is said
     and left out, as the matrix leaves it; returns the dumps that failed, one line each."""
-    from matrix.run.envs import EnvUnavailable
-
     dumped = {} if again else _previous(path)
     problems = []
     for release in wanted(releases):

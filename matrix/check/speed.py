@@ -65,7 +65,7 @@ def run(path: Path | None) -> None:
                 f"in {time.perf_counter() - t:.1f}s"
             )
         t = time.perf_counter()
-        report = command.check(path, command.PUBLISHED, None)
+        report = command.check(path, *command.published(command.PUBLISHED), None)
         took = time.perf_counter() - t
     envs = {r["environment"] for r in report["results"]}
     print(

@@ -17,7 +17,7 @@ import pandas as pd
 
 from matrix.catalog import released
 from matrix.catalog.causes import causes
-from matrix.catalog.names import family, kind_rank
+from matrix.catalog.names import apart, family
 from matrix.guest.vocabulary import ATTEMPTED, UNUSABLE
 
 SCHEMA_VERSION = 2
@@ -46,7 +46,7 @@ def ranged(order: list[str], down: set[str]) -> list[str]:
     """The dataset's order: releases, then Keras variants, then add-on variants (each in
     version order), environments that could not be set up last, so that a range of one kind is
     not cut at every environment of another kind (interleaved, the file was twice as big)."""
-    return sorted(order, key=lambda v: (v in down, kind_rank(v), order.index(v)))
+    return sorted(apart(order), key=lambda v: v in down)
 
 
 def _text(value) -> str | None:

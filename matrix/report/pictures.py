@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from matrix.catalog.names import kind_rank
+from matrix.catalog.names import apart, kind_rank
 from matrix.report.findings import tried
 
 
@@ -37,12 +37,6 @@ def baseline_unread(t: pd.DataFrame) -> pd.Series:
     key = pd.MultiIndex.from_frame(t[cols])
     known = reads.reindex(key)
     return pd.Series((known == False).to_numpy(dtype=bool), index=t.index)  # noqa: E712 (NaN stays False)
-
-
-def apart(versions: list[str]) -> list[str]:
-    """Releases first, then the Keras variants, then the add-on variants (each in version order):
-    a variant between two releases made the picture a checkerboard."""
-    return sorted(versions, key=lambda v: (kind_rank(v), versions.index(v)))
 
 
 def share(t: pd.DataFrame, versions: list[str]) -> tuple[np.ndarray, np.ndarray]:
