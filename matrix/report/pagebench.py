@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import tempfile
@@ -62,13 +63,17 @@ def _evaluate(url: str, expression: str, timeout: float = 900) -> object:
     still, and every step would take 0 ms."""
     to_browser_r, to_browser_w = os.pipe()
     from_browser_r, from_browser_w = os.pipe()
-    with tempfile.TemporaryDirectory(prefix="tfmatrix-pagebench-profile-") as profile:
+    # Chromium's helper processes may still write to the profile while it closes: the whole
+    # process group is stopped below, and a file they leave does not fail the measurement
+    with tempfile.TemporaryDirectory(
+        prefix="tfmatrix-pagebench-profile-", ignore_cleanup_errors=True
+    ) as profile:
         proc = subprocess.Popen(
             [chromium(), *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-pipe",
              "about:blank"],
             pass_fds=(3, 4),  # kept open in the child: the ends _on_fds_3_and_4 puts there
             preexec_fn=lambda: _on_fds_3_and_4(to_browser_r, from_browser_w),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
         os.close(to_browser_r)
         os.close(from_browser_w)
@@ -118,7 +123,14 @@ def _evaluate(url: str, expression: str, timeout: float = 900) -> object:
                 call("Browser.close")
             except (UsageError, OSError):
                 pass
-            proc.kill()
+            try:
+                proc.wait(timeout=10)  # Browser.close: let it shut down its helpers itself
+            except subprocess.TimeoutExpired:
+                pass
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # and whatever of the group is left
+            except ProcessLookupError:
+                pass
             proc.wait()
 
 
