@@ -109,6 +109,8 @@ class Catalog:
     blocks: tuple[Block, ...] = (Block(MAIN_BLOCK),)
     # which Keras 3 releases ran beside which TF, and what TF's metadata admits (evidence)
     keras3_support: tuple[tuple[str, str, str], ...] = ()
+    # (environment, why): where `check` loads a model for real when no version is named
+    check_spread: tuple[tuple[str, str], ...] = ()
 
     def block(self, name: str) -> Block:
         return {b.name: b for b in self.blocks}[name]
@@ -214,6 +216,7 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
         keras3_support=tuple(
             (tf, v["works"], v["metadata"]) for tf, v in data.get("keras3_support", {}).items()
         ),  # fmt: skip
+        check_spread=tuple((k, str(v)) for k, v in data.get("check_spread", {}).items()),
     )
 
 

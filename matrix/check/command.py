@@ -1,13 +1,17 @@
 """`tf-compat-matrix check PATH`: which TensorFlow versions load *this* model, and why not.
 
-    tf-compat-matrix check PATH [--tf 2.9 2.12 …] [--json] [--require 2.9 2.12]
+    tf-compat-matrix check PATH [--tf 2.9 2.12 …] [--static] [--inputs X.npz] [--json]
+                                [--require 2.9 2.12]
 
 PATH: a SavedModel directory, a `.keras`, `.h5`/`.hdf5`, `.weights.h5`, or a `.zip`/`.tar.gz`
-of one. Predicts statically, in seconds and with no TensorFlow installed: a SavedModel from
-the runtime dumps of every environment (ops, attributes, GraphDef versions), a Keras file from
-the matrix's measurements of files that the same Keras wrote; then lints what people hit.
-Every answer says that it is a prediction and names its evidence. Exit status: 0, or 1 when
-`--require` names an environment that is not predicted to load it, 2 on bad input.
+of one. Predicts statically for every environment of the published matrix, in seconds and with
+no TensorFlow (a SavedModel from the runtime dumps: ops, attributes, GraphDef versions; a Keras
+file from the matrix's measurements of files the same Keras wrote); then loads it for real in
+the environments of `--tf` (default: the catalog's spread, one on each side of every boundary
+the matrix measured) with every applicable loader, calls every signature, compares the outputs
+across versions and sets each measurement beside its prediction; then lints what people hit.
+Exit status: 0, or 1 when `--require` names an environment that does not load it (measured
+where it was loaded, else predicted), 2 on bad input.
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ import argparse
 import json
 import sys
 import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from matrix import PROJECT_ROOT
@@ -38,13 +45,42 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_versions_option(
         parser,
-        "the environments to predict for (default: every environment of the published matrix)",
+        "the environments to answer for (default: predicted for every environment of the "
+        "published matrix, loaded for real in the spread " + " ".join(spread()) + ", one on "
+        "each side of every boundary the matrix measured)",
         nargs="+",
     )
     parser.add_argument(
         "--static",
         action="store_true",
-        help="predict only, start no TensorFlow (what check does today)",
+        help="predict only: install nothing, start no TensorFlow",
+    )
+    parser.add_argument(
+        "--inputs",
+        type=Path,
+        metavar="FILE.npz",
+        help="what to feed the model (np.savez: NAME for the serving call, SIGNATURE/NAME "
+        "for one signature); default: arrays made from its declared specs with --seed",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="for the made inputs (default 0)")
+    parser.add_argument(
+        "--expect",
+        type=Path,
+        metavar="FILE.npz",
+        help="the outputs it must give (in order); default: what the newest environment that "
+        "loads it gives, per loader",
+    )
+    parser.add_argument(
+        "--unsafe",
+        action="store_true",
+        help="Keras safe mode off (runs a Lambda layer's bytecode): only for a model you trust",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="per load (default: the matrix's, 180 s); a load past it is TIMEOUT",
     )
     parser.add_argument(
         "--json",
@@ -73,12 +109,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def environments(data: dict, results: dict, asked: list[str] | None) -> list[dict]:
+def spread() -> list[str]:
+    """The catalog's environments for real loads when no --tf is given (versions.toml)."""
+    from matrix.catalog import load_catalog
+
+    return [name for name, _why in load_catalog().check_spread]
+
+
+def environments(data: dict, results: dict, names: list[str] | None = None) -> list[dict]:
     """The environments to answer for, with their exact TF and Keras: the published run's."""
     known = {e["tf"]: e for e in results.get("environments", [])}
-    names = [version(data, a) for a in asked] if asked else data["versions"]
     fields = ("tensorflow", "keras", "status", "reason")
-    return [dict({f: known.get(n, {"status": "OK"}).get(f) for f in fields}, name=n) for n in names]
+    return [
+        dict({f: known.get(n, {"status": "OK"}).get(f) for f in fields}, name=n)
+        for n in (names or data["versions"])
+    ]
 
 
 def published(data_dir: Path) -> tuple[dict, dict]:
@@ -86,28 +131,82 @@ def published(data_dir: Path) -> tuple[dict, dict]:
     return load(data_dir / "compat.json"), load(data_dir / "results.json")
 
 
-def check(path: Path, data: dict, results: dict, asked: list[str] | None) -> dict:
-    envs = environments(data, results, asked)
+@dataclass
+class Loads:
+    """What real loads need: the environments (None: predict only) and how to feed the model."""
+
+    releases: list | None = None
+    inputs: Path | None = None
+    seed: int = 0
+    expect: Path | None = None
+    unsafe: bool = False
+    timeout: float | None = None
+    log: Callable[[str], None] = field(default=lambda line: print(line, file=sys.stderr))
+    stop: object = None  # the run's Stop, once loading started (set: Ctrl-C or SIGTERM came)
+
+
+def _addon_ops(m: model.Model, rt: runtimes.Runtimes | None) -> list[str]:
+    return sorted(op for op in m.ops if ">" in op or (rt is not None and rt.only_in_addons(op)))
+
+
+def _measured(m: model.Model, rt, predictions: list[dict], loads: Loads) -> tuple[list, dict]:
+    from matrix.catalog import load_catalog
+    from matrix.check import inputs, measure
+    from matrix.run.stopping import stop_on_signals
+    from matrix.store.layout import default_home
+
+    fed = inputs.given(loads.inputs) if loads.inputs else inputs.made(m, loads.seed)
+    expect = list(inputs.given(loads.expect).arrays.values()) if loads.expect else None
+    extra = {"timeout": loads.timeout} if loads.timeout else {}
+    with stop_on_signals(loads.log) as stop:
+        loads.stop = stop
+        found = measure.measure(
+            m, loads.releases, fed, load_catalog(), default_home(),
+            addon_ops=_addon_ops(m, rt), unsafe=loads.unsafe, expect=expect, log=loads.log,
+            stop=stop, **extra,
+        )  # fmt: skip
+    measure.join(found, predictions, static=m.format == model.SAVED_MODEL)
+    said = {"seed": fed.seed, "from": str(loads.inputs or "made"), "fed": fed.said}
+    return [x.as_dict() for x in found], said
+
+
+def check(
+    path: Path, data: dict, results: dict, asked: list[str] | None, loads: Loads | None = None
+) -> dict:
+    """Predict for the `asked` environments (all: None), load for real in `loads.releases`."""
+    envs = environments(data, results, [version(data, a) for a in asked] if asked else None)
+    loads = loads or Loads()
     with tempfile.TemporaryDirectory(prefix="tfmatrix-check-") as tmp:
         where = path
         if archive.is_archive(path):
             where = archive.model_root(archive.unpack(path, Path(tmp)))
         m = model.read(where)
         rt = runtimes.load() if m.format == model.SAVED_MODEL else None
-        verdicts = predict.predict(m, envs, rt, data)
+        predictions = [v.as_dict() for v in predict.predict(m, envs, rt, data)]
         found = lint.lint(m, rt)
+        measured, fed = _measured(m, rt, predictions, loads) if loads.releases else ([], None)
     summary = m.summary()
     summary["path"] = str(path)
     return {
         "schema_version": SCHEMA_VERSION,
         "versions": data["versions"],  # the published order the environments are read in
         "model": summary,
-        "results": [v.as_dict() for v in verdicts],
+        "inputs": fed,
+        "stopped": bool(loads.stop is not None and loads.stop.is_set()),
+        "results": measured + predictions,
         "lint": [x.as_dict() for x in found],
     }
 
 
 VERDICT = {"PASS": "loads", "ERROR": "fails", "DEPENDS": "depends", "NOT_PREDICTED": "?"}
+MEASURED = {"PASS": "loads", "MISMATCH": "wrong outputs", "NOT_CALLED": "loads, not called",
+            "ERROR": "fails", "CRASH": "crashes", "TIMEOUT": "hangs", "NOT_APPLICABLE": "n/a",
+            "ENV_FAILED": "no environment"}  # fmt: skip
+LOADS = ("PASS", "NOT_CALLED")  # a measured load that counts as loading it
+
+
+def _key(r: dict) -> tuple:
+    return (r["status"], r["category"], r["detail"], r["message"], _against(r))
 
 
 def runs(results: list[dict], order: list[str]) -> list[tuple[list[dict], dict]]:
@@ -120,7 +219,6 @@ def runs(results: list[dict], order: list[str]) -> list[tuple[list[dict], dict]]
         by_loader.setdefault(r["loader"], []).append(r)
     for rows in by_loader.values():
         for r in rows:
-            key = (r["status"], r["category"], r["detail"], r["message"])
             last = out[-1][1] if out else None
             # a run never joins a release and a variant (2.21–2.16+keras3.0 would mean nothing)
             same = (
@@ -129,7 +227,7 @@ def runs(results: list[dict], order: list[str]) -> list[tuple[list[dict], dict]]
                 and family(last["environment"]) == family(r["environment"])
                 and pos.get(out[-1][0][-1]["environment"], -2) + 1 == pos.get(r["environment"])
             )
-            if same and (last["status"], last["category"], last["detail"], last["message"]) == key:
+            if same and _key(last) == _key(r):
                 out[-1][0].append(r)
             else:
                 out.append(([r], r))
@@ -141,29 +239,67 @@ def _span(values: list[str]) -> str:
     return values[0] if values[0] == values[-1] else f"{values[0]}–{values[-1]}"
 
 
-def _table(report: dict) -> str:
+def _against(r: dict) -> str:
+    """A measurement's prediction, in words, flagged where the two differ."""
+    p = r.get("predicted")
+    if r.get("how") != "measured":
+        return ""
+    if not p:
+        return "not predicted"
+    said = VERDICT.get(p["status"], p["status"])
+    if p.get("category"):
+        said += f" ({p['category']} {p['detail'] or ''})".replace(" )", ")")
+    return {
+        "agrees": f"{said}: agrees",
+        "disagrees": f"{said}: DISAGREES",
+        "beyond": f"{said}: a failure of a kind it does not read",
+    }.get(r.get("agreement") or "", said)
+
+
+def _table(results: list[dict], order: list[str], measured: bool) -> str:
     from tabulate import tabulate
 
     rows = []
-    for group, r in runs(report["results"], report["versions"]):
-        rows.append(
-            [
-                _span([g["environment"] for g in group]),
-                _span([g["tf"] for g in group]),
-                r["loader"],
-                VERDICT.get(r["status"], r["status"]),
-                r["category"] or "",
-                r["detail"] or "",
-                r["message"],
-            ]
-        )
-    return tabulate(
-        rows,
-        headers=["environments", "TF", "loader", "predicted", "category", "detail", "why"],
-        tablefmt="simple",
-        disable_numparse=True,
-        maxcolwidths=[None] * 6 + [60],
-    )
+    for group, r in runs(results, order):
+        why = r["message"] if len(r["message"]) <= 150 else r["message"][:149] + "…"
+        if measured and r.get("reference") and r["status"] == "PASS":
+            why = (why + " " if why else "") + f"outputs as {r['reference']}"
+        row = [
+            _span([g["environment"] for g in group]),
+            _span([g["tf"] for g in group]),
+            r["loader"],
+            (MEASURED if measured else VERDICT).get(r["status"], r["status"]),
+            r["category"] or "",
+            r["detail"] or "",
+            why,
+        ]
+        rows.append(row + ([_against(r)] if measured else []))
+    headers = ["environments", "TF", "loader", "measured" if measured else "predicted",
+               "category", "detail", "why"] + (["predicted"] if measured else [])  # fmt: skip
+    return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True,
+                    maxcolwidths=[None] * 6 + [60] + ([30] if measured else []))  # fmt: skip
+
+
+def _signatures(measured: list[dict]) -> list[str]:
+    """Per signature, where calling it did not give what the newest version gives."""
+    lines: list[str] = []
+    per: dict[str, list[tuple[str, dict]]] = {}
+    for r in measured:
+        for s in r.get("signatures") or ():
+            per.setdefault(s["name"], []).append((r["environment"], s))
+    for name, seen in per.items():
+        bad = [(e, s) for e, s in seen if s["status"] != "PASS"]
+        if not bad:
+            lines.append(f"  {name}: called in {len(seen)} environments, the same outputs")
+            continue
+        kinds: dict[str, list[str]] = {}
+        for e, s in bad:
+            what = s["status"] if s["status"] == "NOT_CALLED" else (
+                s.get("error_category") or s["status"])  # fmt: skip
+            kinds.setdefault(f"{what}: {s.get('message') or ''}"[:140], []).append(e)
+        said = "; ".join(f"{', '.join(es)}: {k}" for k, es in kinds.items())
+        lines.append(f"  {name}: {len(seen) - len(bad)} of {len(seen)} as the newest; {said}")
+    return lines
 
 
 def render(report: dict) -> str:
@@ -178,17 +314,51 @@ def render(report: dict) -> str:
             f", GraphDef producer {g['producer']}, {len(m['ops'])} ops, signatures: "
             f"{', '.join(s['name'] for s in m['signatures']) or 'none'}"
         )
-    lines = [head, "", _table(report), ""]
-    ok = sorted({r["environment"] for r in report["results"] if r["status"] == "PASS"})
-    lines.append(
-        f"predicted to load in {len(ok)} of "
-        f"{len({r['environment'] for r in report['results']})} environments "
-        "(static: from the evidence named per line; no TensorFlow was started)"
-    )
+    lines = [head, ""]
+    measured = [r for r in report["results"] if r["how"] == "measured"]
+    predicted = [r for r in report["results"] if r["how"] == "predicted"]
+    if measured:
+        fed = report["inputs"]
+        seed = f" (made from its specs, seed {fed['seed']})" if fed["seed"] is not None else ""
+        lines += [f"loaded for real{seed}:"] + [f"  {x}" for x in fed["fed"]] + [""]
+        lines += [_table(measured, report["versions"], True), ""]
+        sigs = _signatures(measured)
+        if sigs:
+            lines += ["every signature, called through tf.saved_model.load:"] + sigs + [""]
+        envs = {r["environment"] for r in measured}
+        ok = {r["environment"] for r in measured if r["status"] in LOADS}
+        agree = Counter(r["agreement"] for r in measured if r["agreement"])
+        lines.append(
+            f"measured: loads in {len(ok)} of {len(envs)} environments; against the "
+            f"prediction: {agree['agrees']} agree, {agree['disagrees']} disagree, "
+            f"{agree['beyond']} fail in a way it does not read"
+        )
+        lines.append("")
+        predicted = [r for r in predicted if r["environment"] not in envs]
+        if predicted:
+            lines.append("the other environments, predicted:")
+    if predicted:
+        lines += [_table(predicted, report["versions"], False), ""]
+        ok = {r["environment"] for r in predicted if r["status"] == "PASS"}
+        lines.append(
+            f"predicted to load in {len(ok)} of {len({r['environment'] for r in predicted})} "
+            "environments (static: from the evidence named per line; no TensorFlow was started)"
+        )
     if report["lint"]:
         lines += ["", "lint:"]
         lines += [f"  {x['rule']}: {x['message']}. Fix: {x['fix']}" for x in report["lint"]]
     return "\n".join(lines)
+
+
+def loaded_in(report: dict) -> set[str]:
+    """The environments that load it: measured where it was loaded for real, else predicted."""
+    measured = {r["environment"] for r in report["results"] if r["how"] == "measured"}
+    return {
+        r["environment"]
+        for r in report["results"]
+        if (r["how"] == "measured" and r["status"] in LOADS)
+        or (r["how"] == "predicted" and r["environment"] not in measured and r["status"] == "PASS")
+    }
 
 
 def html(report: dict) -> str:
@@ -197,30 +367,47 @@ def html(report: dict) -> str:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True
     )
-    ok = {r["environment"] for r in report["results"] if r["status"] == "PASS"}
-    envs = {r["environment"] for r in report["results"]}
+    measured = [r for r in report["results"] if r["how"] == "measured"]
     return env.get_template("check.html.j2").render(
         model=report["model"],
-        results=report["results"],
+        measured=measured,
+        against=_against,
+        inputs=report.get("inputs"),
+        results=[r for r in report["results"] if r["how"] == "predicted"],
         lint=report["lint"],
-        ok=len(ok),
-        envs=len(envs),
+        ok=len(loaded_in(report)),
+        envs=len({r["environment"] for r in report["results"]}),
     )
 
 
 def run(args: argparse.Namespace) -> int:
+    from matrix.catalog import load_catalog
+
     data, results = published(args.data)
     required = [version(data, a) for a in args.require]  # an unknown one fails before any work
-    report = check(args.path, data, results, args.tf)
+    if args.html and not args.html.parent.is_dir():
+        raise UsageError(f"cannot write {args.html}: no folder {args.html.parent}")
+    loads = Loads(inputs=args.inputs, seed=args.seed, expect=args.expect, unsafe=args.unsafe,
+                  timeout=args.timeout)  # fmt: skip
+    if not args.static:
+        loads.releases = load_catalog().select(args.tf or spread())
+    report = check(args.path, data, results, args.tf, loads)
     if args.html:
         try:
             args.html.write_text(html(report), encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot write {args.html}: {exc.strerror}") from None
     print(json.dumps(report, indent=1, ensure_ascii=False) if args.json else render(report))
-    ok = {r["environment"] for r in report["results"] if r["status"] == "PASS"}
-    missing = [v for v in required if v not in ok]
+    if report["stopped"]:
+        print("stopped: the loads that finished are shown; the rest were not run", file=sys.stderr)
+        return loads.stop.exit_status
+    measured = {r["environment"] for r in report["results"] if r["how"] == "measured"}
+    missing = [
+        f"{v} ({'measured' if v in measured else 'predicted'})"
+        for v in required
+        if v not in loaded_in(report)
+    ]
     if missing:
-        print(f"required: {', '.join(missing)} not predicted to load it", file=sys.stderr)
+        print(f"required: {', '.join(missing)} does not load it", file=sys.stderr)
         return 1
     return 0

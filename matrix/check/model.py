@@ -73,6 +73,17 @@ class Model:
     keras_metadata: bool = False  # keras_metadata.pb beside a SavedModel (Keras 2 writes it)
     layers: list[KerasLayer] = field(default_factory=list)
     backend: str | None = None
+    # a Keras file's inputs as its config declares them (InputLayer shapes, a build config)
+    keras_inputs: list[TensorSpec] = field(default_factory=list)
+    object_graph: bool = False  # a TF2 object graph (tf.saved_model.save) beside the graph
+
+    @property
+    def kind(self) -> str:
+        """What the catalog's loaders call such an object: a Keras model, a TF2 module, a
+        TF1 graph."""
+        if self.format != SAVED_MODEL or self.keras_metadata:
+            return "keras"
+        return "module" if self.object_graph else "graph"
 
     @property
     def ops(self) -> dict[str, set[str]]:
@@ -202,6 +213,7 @@ def read_saved_model(path: Path) -> Model:
         info = mg.meta_info_def
         model.tensorflow_version = model.tensorflow_version or info.tensorflow_version or None
         model.tags.append(list(info.tags))
+        model.object_graph = model.object_graph or mg.HasField("object_graph_def")
         versions = mg.graph_def.versions
         model.graph_producer = versions.producer
         model.graph_min_consumer = versions.min_consumer
@@ -274,6 +286,58 @@ def _layers(config) -> list[KerasLayer]:
     return found
 
 
+def _dtype(value) -> str:
+    """A Keras config's dtype: "float32", or Keras 3's DTypePolicy {"config": {"name": …}}."""
+    if isinstance(value, dict):
+        value = (value.get("config") or {}).get("name", "float32")
+    name = str(value or "float32")
+    return "float32" if name.startswith("mixed_") else name
+
+
+def _dims(shape) -> tuple[int, ...] | None:
+    if not isinstance(shape, (list, tuple)):
+        return None
+    return tuple(-1 if d is None else int(d) for d in shape)
+
+
+def keras_inputs(config) -> list[TensorSpec]:
+    """The inputs a Keras config declares, in the model's order: its InputLayers (by
+    `input_layers` when it names them), else its first layer's batch input shape, else its
+    build config."""
+    inner = config.get("config") if isinstance(config, dict) else None
+    if not isinstance(inner, dict):
+        return []
+    layers = inner.get("layers") if isinstance(inner.get("layers"), list) else []
+    specs = {}
+    for layer in layers:
+        cfg = layer.get("config") if isinstance(layer, dict) else None
+        if not isinstance(cfg, dict):
+            continue
+        shape = cfg.get("batch_shape", cfg.get("batch_input_shape"))
+        if layer.get("class_name") == "InputLayer" or (shape is not None and not specs):
+            if shape is not None:
+                name = str(cfg.get("name") or f"input_{len(specs)}")
+                specs[name] = TensorSpec(name, _dtype(cfg.get("dtype")), _dims(shape))
+    named = inner.get("input_layers")
+    if isinstance(named, list) and named:
+        # [["a", 0, 0], ["b", 0, 0]], or one input as ["a", 0, 0]
+        entries = named if isinstance(named[0], list) else [named]
+        ordered = [specs[e[0]] for e in entries if e and e[0] in specs]
+        if len(ordered) == len(entries):
+            return ordered
+    if specs:
+        return (
+            list(specs.values())[:1]
+            if config.get("class_name") == "Sequential"
+            else list(specs.values())
+        )
+    build = config.get("build_config") or {}
+    shape = build.get("input_shape") if isinstance(build, dict) else None
+    if isinstance(shape, list) and shape and not isinstance(shape[0], (list, dict)):
+        return [TensorSpec("input", "float32", _dims(shape))]
+    return []
+
+
 def read_keras_v3(path: Path) -> Model:
     try:
         with zipfile.ZipFile(path) as archive:
@@ -288,6 +352,7 @@ def read_keras_v3(path: Path) -> Model:
         ) from None
     model = Model(path=path, format=KERAS_V3, keras_version=meta.get("keras_version"))
     model.layers = _layers(config)
+    model.keras_inputs = keras_inputs(config)
     return model
 
 
@@ -307,7 +372,9 @@ def read_h5(path: Path) -> Model:
                 backend=attrs.get("backend"),
             )
             if not weights_only:
-                model.layers = _layers(json.loads(attrs["model_config"]))
+                config = json.loads(attrs["model_config"])
+                model.layers = _layers(config)
+                model.keras_inputs = keras_inputs(config)
             return model
     except (OSError, ValueError) as exc:
         raise ModelError(

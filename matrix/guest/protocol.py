@@ -107,12 +107,35 @@ class ConsumeTask:
     op: str = "consume"
 
 
+@dataclass
+class CheckTask:
+    """`check PATH`: load a user's model (no manifest) with one loader, feed it the inputs in
+    `inputs_path` (an .npz; a key "SIGNATURE/NAME" feeds that signature, a plain "NAME" the
+    loader's call), write what it returns to `outputs_path` (an .npz: "call/0", …, and
+    "SIGNATURE/0", … when `every_signature`). The host compares the outputs across versions."""
+
+    id: int
+    loader: str
+    loader_module: str
+    model_path: str
+    inputs_path: str
+    outputs_path: str
+    kind: str = "keras"  # what the host read: "keras", "module" or "graph"
+    call: str = "list"  # the calling convention (calling.py)
+    addons: list = field(default_factory=list)  # modules to import first (an add-on variant's)
+    addon_ops: list = field(default_factory=list)  # the model's ops only an add-on defines
+    unsafe: bool = False  # Keras 3 safe mode off (Lambda layers' bytecode is run)
+    every_signature: bool = False  # also call every signature of tf.saved_model.load
+    call_signature: Optional[str] = None  # the signature the loaders call (fed the call's inputs)
+    op: str = "check"
+
+
 def task_of(data):
     """A task message as its typed record (None for `exit`)."""
     op = data.get("op")
     if op == "exit":
         return None
-    kinds = {"produce": ProduceTask, "consume": ConsumeTask}
+    kinds = {"produce": ProduceTask, "consume": ConsumeTask, "check": CheckTask}
     if op not in kinds:
         raise ProtocolMismatch("unknown op %r" % (op,))
     return from_dict(kinds[op], data)
@@ -152,6 +175,19 @@ class ConsumeAnswer(ErrorInfo):
     maxrss_kb: Optional[int] = None
     wall_seconds: Optional[float] = None
     attempts: int = 1
+
+
+@dataclass
+class CheckAnswer(ConsumeAnswer):
+    """A CheckTask's answer: the status of the loader's call (PASS: it loaded and returned, the
+    host then compares; NOT_CALLED: loaded, but there were no inputs to call it with), the
+    outputs' dtypes and shapes, and one entry per signature called."""
+
+    outputs: list = field(default_factory=list)  # ["float32[2,1]", …]
+    signatures: list = field(default_factory=list)  # [{name, status, error_*, message, outputs}]
+
+
+ANSWERS = {"produce": ProduceAnswer, "consume": ConsumeAnswer, "check": CheckAnswer}
 
 
 # ------------------------------------------------------------------------------ manifest

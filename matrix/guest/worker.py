@@ -14,6 +14,7 @@ import sys
 from dataclasses import asdict
 
 from matrix.guest import protocol
+from matrix.guest.check import check_load
 from matrix.guest.consume import consume
 from matrix.guest.envinfo import describe, import_tensorflow, installed_packages
 from matrix.guest.produce import produce
@@ -51,6 +52,8 @@ def main():
             task = asdict(typed)  # every field, defaults filled in
             if typed.op == "produce":
                 answer = produce(tf, short_info, task)
+            elif typed.op == "check":
+                answer = check_load(tf, task)
             else:
                 answer = consume(tf, task)
         answer.maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -138,7 +138,7 @@ class WorkerProcess:
             self.kill()
             raise WorkerDied("crash", f"the worker answered {str(answer)[:200]} to task "
                                       f"{task.get('id')}")  # fmt: skip
-        kind = protocol.ProduceAnswer if task.get("op") == "produce" else protocol.ConsumeAnswer
+        kind = protocol.ANSWERS.get(task.get("op"), protocol.ConsumeAnswer)
         return asdict(protocol.from_dict(kind, answer))
 
     def kill(self) -> None:
