@@ -109,7 +109,9 @@ def test_wild_models_are_read_and_predicted_without_tensorflow(wild_dir):
                    ("2.9", "saved_model_cli run"): missing, ("2.9", "tf.saved_model.load"): missing,
                    ("2.10", "tf1.Session"): ("PASS", None, None),
                    ("2.10", "saved_model_cli run"): ("PASS", None, None),
-                   ("2.10", "tf.saved_model.load"): ("PASS", None, None)}  # fmt: skip
+                   ("2.10", "tf.saved_model.load"): ("PASS", None, None),
+                   ("2.4", "TF Serving"): missing, ("2.9", "TF Serving"): missing,
+                   ("2.10", "TF Serving"): ("PASS", None, None)}  # fmt: skip
     assert all(r["how"] == "predicted" and r["evidence"] for r in report["results"])
     assert "tensorflow" not in sys.modules  # nothing here imported it either
 
@@ -352,3 +354,66 @@ def test_the_dumps_round_trip_through_their_file(tmp_path):
         "2.5", "DisableCopyOnRead"
     )
     assert runtimes._previous(path)["2.5"]["ops"] == dumped["2.5"]["ops"]  # what a resume adds to
+
+
+def test_tf_serving_is_predicted_from_what_its_build_links():
+    """TF Serving 2.13–2.19 link tensorflow-text 2.12.1 (their workspace.bzl): an op that text
+    added in 2.13 is not linked there, and is in Serving 2.20 (text 2.20.0); a text linked whose
+    ops were never dumped is not predicted; Serving 1.15 links no text at all."""
+    from matrix.check import serving
+
+    found = {s.minor: s for s in serving.load()}
+    assert found["2.15"].text == "2.12.1" and found["2.20"].text == "2.20.0"
+    assert found["2.12"].decision_forests and not found["1.15"].links_text
+    m = model.Model(path=Path("."), format=model.SAVED_MODEL, graph_producer=100,
+                    graph_min_consumer=0, graph_ops={"Const": set(),
+                                                     "TFText>RoundRobinTrim": set()})  # fmt: skip
+    envs = [{"name": n} for n in ("1.15", "2.8", "2.15", "2.20")]
+    got = {p.environment: p for p in predict.serving(m, envs, runtimes.load(), serving.load())}
+    assert got["2.15"].status == "ERROR" and got["2.15"].category == "addon_op_missing"
+    assert "not linked into TF Serving 2.15.1 (it links tensorflow-text 2.12.1)" in (
+        got["2.15"].message)  # fmt: skip
+    assert got["2.20"].status == "PASS" and got["2.20"].loader == "TF Serving"
+    assert got["2.8"].status == "NOT_PREDICTED" and "2.6.0" in got["2.8"].message
+    assert got["1.15"].status == "ERROR" and "links no tensorflow-text" in got["1.15"].message
+
+
+def test_tf_serving_data_is_read_from_its_tags(tmp_path):
+    """`runtimes --serving GIT_DIR`: the newest patch of each minor, its TF commit, the text and
+    decision-forests archives and the linked op libraries, from a repository's tags."""
+    from matrix.check import serving
+
+    repo = tmp_path / "serving"
+    (repo / "tensorflow_serving" / "model_servers").mkdir(parents=True)
+
+    def git(*args):
+        who = {f"GIT_{r}_{k}": v for r in ("AUTHOR", "COMMITTER") for k, v in
+               (("NAME", "t"), ("EMAIL", "t@t"))}  # fmt: skip
+        subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
+                       env=dict(who, PATH="/usr/bin:/bin"))  # fmt: skip
+
+    git("init", "-q")
+    for tag, text in (("2.12.0", "2.11.0"), ("2.12.2", "2.12.1"), ("2.13.0-rc0", "2.13.0")):
+        (repo / "WORKSPACE").write_text(f'tensorflow_http_archive(\n    name = "org_tensorflow",\n'
+                                        f'    git_commit = "{"ab" * 20}",\n)\n')  # fmt: skip
+        (repo / "tensorflow_serving" / "workspace.bzl").write_text(
+            f'    http_archive(\n        name = "org_tensorflow_text",\n        strip_prefix = '
+            f'"text-{text}",\n    )\n')  # fmt: skip
+        (repo / "tensorflow_serving" / "model_servers" / "BUILD").write_text(
+            'SUPPORTED_TENSORFLOW_OPS = if_v2([]) + if_not_v2([\n    "@org_tensorflow//tensorflow/'
+            'contrib:contrib_kernels",\n]) + [\n    "@org_tensorflow_text//tensorflow_text:'
+            'ops_lib",\n]\n\ncc_library()\n')  # fmt: skip
+        git("add", "-A")
+        git("commit", "-qm", tag)
+        git("tag", tag)
+    (s,) = serving.extract(repo / ".git")
+    assert (s.version, s.minor, s.text, s.tensorflow_commit) == (
+        "2.12.2",
+        "2.12",
+        "2.12.1",
+        "ab" * 20,
+    )
+    assert s.op_libraries == ("@org_tensorflow_text//tensorflow_text:ops_lib",) and s.links_text
+    back = tmp_path / "serving.toml"
+    back.write_text(serving.dumps([s], "2026-12-02"))
+    assert serving.load(back) == [s]

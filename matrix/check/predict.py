@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from matrix.catalog.names import family
 from matrix.check.model import KERAS_H5, KERAS_V3, KERAS_WEIGHTS, SAVED_MODEL, Model
 from matrix.check.runtimes import Runtimes
+from matrix.check.serving import TFDF_PREFIX, Serving
+from matrix.check.serving import load as load_serving
 from matrix.guest.vocabulary import LOADED
 from matrix.query import consumers, outcomes
 
@@ -222,6 +224,57 @@ def saved_model(
     return out
 
 
+SERVING_LOADER = "TF Serving"
+
+
+def serving(
+    model: Model, envs: list[dict], rt: Runtimes, releases: list[Serving]
+) -> list[Prediction]:
+    """TF Serving of each asked release minor: its TensorFlow's runtime dump, with the ops of
+    the add-ons linked into it (the tensorflow-text minor it links, from that minor's +text
+    dump; decision forests' SimpleML ops). It imports the graph as tf1.Session does."""
+    by_minor = {s.minor: s for s in releases}
+    out = []
+    for e in envs:
+        s = by_minor.get(e["name"])
+        if s is None or rt.resolve(s.minor) is None:
+            continue
+        text_env = f"{s.text_minor}+text" if s.text_minor else None
+        text_known = text_env is not None and rt.resolve(text_env) == text_env
+        problems = []
+        for p in graph_problems(model, s.minor, rt, functions_first=False):
+            op = p.detail
+            if p.category in ("missing_op", "addon_op_missing"):
+                if s.decision_forests and op.startswith(TFDF_PREFIX):
+                    continue  # linked (evidence: the BUILD's SUPPORTED_TENSORFLOW_OPS)
+                if s.links_text and ">" in op or rt.only_in_addons(op):
+                    if text_known and rt.has_op(text_env, op):
+                        continue
+                    linked = f"tensorflow-text {s.text}" if s.text else "no tensorflow-text"
+                    if s.links_text and not text_known:
+                        p = Problem("addon_op_unknown", op, f"op {op}: TF Serving {s.version} "
+                                    f"links {linked}, whose ops were not dumped here")  # fmt: skip
+                    else:
+                        p = Problem("addon_op_missing", op, f"op {op} is not linked into TF "
+                                    f"Serving {s.version} (it links {linked})")  # fmt: skip
+            problems.append(p)
+        pred = Prediction(
+            e["name"], s.version, None, SERVING_LOADER,
+            "ERROR" if problems else "PASS", problems=problems,
+            evidence=f"{s.evidence} (matrix/catalog/serving.toml); runtimes.json: TF "
+            f"{rt.runtimes[s.minor].tensorflow}" + (f" and {text_env}" if text_known else ""),
+        )  # fmt: skip
+        if problems:
+            first = problems[0]
+            pred.category, pred.detail, pred.message = first.category, first.detail, first.message
+            if first.category == "addon_op_unknown":
+                pred.status = "NOT_PREDICTED"
+        else:
+            pred.message = f"every op ({len(model.ops)}) linked, GraphDef version in its window"
+        out.append(pred)
+    return out
+
+
 def _same_keras(version: str | None, data: dict) -> str | None:
     """The catalog environment whose Keras wrote files like this one: same Keras major.minor,
     a release before a variant."""
@@ -293,5 +346,7 @@ def predict(
     model: Model, envs: list[dict], rt: Runtimes | None, data: dict | None
 ) -> list[Prediction]:
     if model.format == SAVED_MODEL:
-        return saved_model(model, envs, rt, data) if rt else []
+        if not rt:
+            return []
+        return saved_model(model, envs, rt, data) + serving(model, envs, rt, load_serving())
     return keras_file(model, envs, data) if data else []

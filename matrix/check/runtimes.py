@@ -253,10 +253,29 @@ def add_arguments(parser) -> None:
         action="store_true",
         help="dump every selected environment again, not only the missing ones",
     )
+    parser.add_argument(
+        "--serving",
+        type=Path,
+        metavar="GIT_DIR",
+        help="instead: read TF Serving's releases from a clone of github.com/tensorflow/serving "
+        "(its tags' build files) into matrix/catalog/serving.toml",
+    )
 
 
 def run(args) -> int:
     from matrix.catalog import load_catalog
+
+    if args.serving:
+        from matrix.check import serving
+
+        if not (args.serving / "HEAD").exists() and not (args.serving / ".git").exists():
+            raise UsageError(f"{args.serving}: not a git directory (a clone of tensorflow/serving)")
+        git_dir = args.serving if (args.serving / "HEAD").exists() else args.serving / ".git"
+        found = serving.extract(git_dir)
+        day = _dt.date.today().isoformat()
+        serving.SERVING_PATH.write_text(serving.dumps(found, day), encoding="utf-8")
+        print(f"{serving.SERVING_PATH}: {len(found)} TF Serving releases")
+        return 0
     from matrix.store.layout import default_home
 
     catalog = load_catalog()
