@@ -37,6 +37,8 @@ RULES = (
     # tf.saved_model.save of a Keras model: Keras 2 cannot rebuild it without keras_metadata.pb
     ("keras_metadata_missing", r".*", r"lacks the (TF-)?Keras metadata|keras_metadata\.pb", ""),
     ("not_callable", r".*", r"'(?P<t>\w+)' object is not callable", "{t}"),
+    # a TF1 graph's reference variables (VariableV2): the TF2 object loader and Keras refuse
+    ("ref_variable", r".*", r"has a reference type (?P<t>\w+_ref)", "{t}"),
     ("not_a_keras_model", r".*", r"'(?P<t>_UserObject)' object|_UserObject", "{t}"),
     # Keras 3 refuses Lambda layers (and other bytecode) unless safe_mode=False
     ("unsafe_deserialization", r".*",
