@@ -417,3 +417,35 @@ def test_tf_serving_data_is_read_from_its_tags(tmp_path):
     back = tmp_path / "serving.toml"
     back.write_text(serving.dumps([s], "2026-12-02"))
     assert serving.load(back) == [s]
+
+
+def test_a_keras_class_the_consumer_lacks_is_predicted(tmp_path):
+    """An .h5 by Keras 2.15 with GroupNormalization (in tf.keras from 2.11): every Keras loader
+    of TF 2.9 is predicted to fail on that class, from the Keras dumps, naming the first Keras
+    that has it; TF 2.15 is not."""
+    import h5py
+
+    from matrix import PROJECT_ROOT
+    from matrix.check import kerasclasses
+
+    known = kerasclasses.load()
+    if known is None or not {"2.9", "2.15"} <= set(known.environments):
+        pytest.skip("no Keras dumps for 2.9 and 2.15 (tf-compat-matrix runtimes --keras)")
+    if not (PROJECT_ROOT / "reports" / "compat.json").exists():
+        pytest.skip("no published dataset yet")
+    layers = [{"class_name": c, "config": {"name": c.lower()}}
+              for c in ("InputLayer", "GroupNormalization", "Dense")]  # fmt: skip
+    layers[0]["config"]["batch_input_shape"] = [None, 8]
+    path = tmp_path / "m.h5"
+    with h5py.File(path, "w") as f:
+        f.attrs["model_config"] = json.dumps({"class_name": "Sequential",
+                                              "config": {"layers": layers}})  # fmt: skip
+        f.attrs["keras_version"] = "2.15.0"
+    out = cli(str(path), "--tf", "2.9", "2.15", "--json", "--static")
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout)["results"]
+    old = [r for r in got if r["environment"] == "2.9"]
+    assert old and all(r["status"] == "ERROR" and r["detail"] == "GroupNormalization" for r in old)
+    assert "first in Keras 2.1" in old[0]["message"] and "keras_classes.json" in old[0]["evidence"]
+    assert not any(r["detail"] == "GroupNormalization" for r in got if r["environment"] == "2.15")
+    assert model.read(path).keras_inputs == [model.TensorSpec("inputlayer", "float32", (-1, 8))]

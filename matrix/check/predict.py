@@ -23,6 +23,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from matrix.catalog.names import family
+from matrix.check.kerasclasses import KerasClasses
+from matrix.check.kerasclasses import load as load_keras_classes
 from matrix.check.model import KERAS_H5, KERAS_V3, KERAS_WEIGHTS, SAVED_MODEL, Model
 from matrix.check.runtimes import Runtimes
 from matrix.check.serving import TFDF_PREFIX, Serving
@@ -342,6 +344,26 @@ def keras_file(model: Model, envs: list[dict], data: dict) -> list[Prediction]:
     return out
 
 
+def keras_classes(model: Model, found: list[Prediction], known: KerasClasses) -> None:
+    """A class the consumer's Keras cannot resolve stops every Keras loader there, whatever the
+    reference models did (`unknown_object`, naming the class and the first Keras with it)."""
+    evidence = f"matrix/catalog/keras_classes.json ({known.dumped})"
+    for p in found:
+        problems = []
+        for obj in model.layers:
+            why = known.unknown(obj, p.environment)
+            if why and all(x.detail != obj.class_name for x in problems):
+                problems.append(Problem("unknown_object", obj.class_name, why))
+        if not problems:
+            continue
+        p.problems = problems + p.problems
+        p.evidence = f"{p.evidence}; {evidence}" if p.evidence else evidence
+        if p.status != "ERROR":
+            p.status = "ERROR"
+            p.category, p.detail, p.message = (
+                problems[0].category, problems[0].detail, problems[0].message)  # fmt: skip
+
+
 def predict(
     model: Model, envs: list[dict], rt: Runtimes | None, data: dict | None
 ) -> list[Prediction]:
@@ -349,4 +371,8 @@ def predict(
         if not rt:
             return []
         return saved_model(model, envs, rt, data) + serving(model, envs, rt, load_serving())
-    return keras_file(model, envs, data) if data else []
+    found = keras_file(model, envs, data) if data else []
+    known = load_keras_classes()
+    if known is not None:
+        keras_classes(model, found, known)
+    return found

@@ -242,6 +242,101 @@ def dump_all(
     return problems
 
 
+KERAS_PATH = CATALOG_PATH.with_name("keras_classes.json")
+
+
+def keras_dumps(dumped: dict[str, dict], catalog: Catalog, day: str) -> str:
+    """keras_classes.json's text from {environment: kerasdump output}: each Keras version once
+    (environments name theirs), each "module.Class" with the spans of versions that have it;
+    Keras 2's deserializer registry as the module "deserializable"."""
+    position = {r.minor: i for i, r in enumerate(catalog.releases)}
+    envs = sorted(dumped, key=lambda v: (position.get(v, len(position)), v))
+    versions: list[str] = []
+    for env in envs:
+        if dumped[env]["keras"] not in versions:
+            versions.append(dumped[env]["keras"])
+    index = {v: i for i, v in enumerate(versions)}
+    names: dict[str, set[int]] = {}
+    for env in envs:
+        d = dumped[env]
+        i = index[d["keras"]]
+        listed = dict(d["classes"], deserializable=d.get("deserializable_layers") or [])
+        for module, found in listed.items():
+            for name in found:
+                names.setdefault(f"{module}.{name}", set()).add(i)
+    head = {
+        "schema_version": SCHEMA_VERSION,
+        "dumped": day,
+        "versions": versions,
+        "environments": {env: dumped[env]["keras"] for env in envs},
+        "keras2_registry": [v for v in versions if any(
+            dumped[e].get("deserializable_layers") for e in envs if dumped[e]["keras"] == v)],
+    }  # fmt: skip
+    text = json.dumps(head, indent=1, sort_keys=True)
+    lines = [text[: text.rindex("}")].rstrip() + ',\n "names": {']
+    ordered = sorted(names)
+    for k, name in enumerate(ordered):
+        comma = "," if k < len(ordered) - 1 else ""
+        lines.append(f"  {json.dumps(name)}: {json.dumps(_spans(names[name]))}{comma}")
+    lines.append(" }\n}\n")
+    return "\n".join(lines)
+
+
+def _previous_keras(path: Path) -> dict[str, dict]:
+    """The committed Keras dumps back as {environment: kerasdump-like dict}."""
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    out = {}
+    for env, version in data["environments"].items():
+        i = data["versions"].index(version)
+        classes: dict[str, list[str]] = {}
+        for full, spans in data["names"].items():
+            if i in _indexes(spans):
+                module, _, name = full.partition(".")
+                classes.setdefault(module, []).append(name)
+        registry = classes.pop("deserializable", None)
+        out[env] = {"keras": version, "classes": classes, "deserializable_layers": registry}
+    return out
+
+
+def dump_keras(
+    releases: list[TFRelease],
+    catalog: Catalog,
+    home,
+    again: bool = False,
+    path: Path = KERAS_PATH,
+    log: Callable[[str], None] = print,
+) -> list[str]:
+    """Like dump_all, for what each environment's Keras knows: releases, then Keras variants
+    (an add-on variant has its release's Keras)."""
+    dumped = {} if again else _previous_keras(path)
+    problems = []
+    wanted = [r for r in releases if not r.prerelease and r.kind != "addon"]
+    for release in sorted(wanted, key=lambda r: r.kind != "release"):
+        if release.minor in dumped:
+            continue
+        try:
+            env = ensure_env(release, catalog, home, log=log)
+            out = subprocess.run([str(env.python), "-m", "matrix.guest.kerasdump"],
+                                 capture_output=True, text=True, env=env.process_env(),
+                                 timeout=900)  # fmt: skip
+            if out.returncode != 0:
+                tail = (out.stderr.strip().splitlines() or ["no output"])[-1]
+                raise UsageError(f"the Keras dump failed: {tail}")
+            dumped[release.minor] = json.loads(out.stdout)
+        except EnvUnavailable as exc:
+            log(f"{release.minor}: not dumped, its environment cannot be set up ({exc})")
+            continue
+        except (UsageError, OSError, subprocess.SubprocessError, ValueError) as exc:
+            problems.append(f"{release.minor}: {exc}")
+            log(problems[-1])
+            continue
+        log(f"{release.minor}: Keras {dumped[release.minor]['keras']}")
+        path.write_text(keras_dumps(dumped, catalog, _dt.date.today().isoformat()), "utf-8")
+    return problems
+
+
 def add_arguments(parser) -> None:
     from matrix.catalog.selection import add_versions_option
 
@@ -252,6 +347,12 @@ def add_arguments(parser) -> None:
         "--again",
         action="store_true",
         help="dump every selected environment again, not only the missing ones",
+    )
+    parser.add_argument(
+        "--keras",
+        action="store_true",
+        help="instead: dump what each environment's Keras knows (classes per module, Keras 2's "
+        "deserializer registry) into matrix/catalog/keras_classes.json",
     )
     parser.add_argument(
         "--serving",
@@ -280,6 +381,10 @@ def run(args) -> int:
 
     catalog = load_catalog()
     releases = catalog.select(args.tf or ["all"])
+    if args.keras:
+        problems = dump_keras(releases, catalog, default_home(), again=args.again)
+        print(f"{KERAS_PATH}: {len(_previous_keras(KERAS_PATH))} environments dumped")
+        return 1 if problems else 0
     problems = dump_all(releases, catalog, default_home(), again=args.again)
     line = f"{RUNTIMES_PATH}: {len(load().order)} environments dumped"
     if problems:

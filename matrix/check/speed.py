@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from matrix import PROJECT_ROOT
 from matrix.check import command
 
 
@@ -56,6 +57,7 @@ def write_large_saved_model(folder: Path, megabytes: int = 100) -> Path:
 
 
 def run(path: Path | None) -> None:
+    given = path
     with tempfile.TemporaryDirectory(prefix="tfmatrix-checkbench-") as tmp:
         if path is None:
             t = time.perf_counter()
@@ -72,3 +74,32 @@ def run(path: Path | None) -> None:
         f"check --static: {took:.2f}s for {len(envs)} environments, {len(report['results'])} "
         f"verdicts; TensorFlow imported: {'yes' if 'tensorflow' in sys.modules else 'no'}"
     )
+    loads(path if given else None)
+
+
+WILD = PROJECT_ROOT.parent / "shared" / "wild-savedmodels" / "saved_model_half_plus_two_tf2_cpu"
+WANTED = ("2.15", "2.16", "2.21")  # three installed environments: Keras 2, Keras 3, newest
+
+
+def loads(path: Path | None) -> None:
+    """`check` with real loads in three installed environments, warm (nothing to install)."""
+    from matrix.catalog import load_catalog
+    from matrix.store.layout import default_home
+
+    path = path or (WILD / "00000123" if WILD.is_dir() else None)
+    if path is None:
+        print("check with real loads: not measured (no model to load: give PATH)")
+        return
+    catalog, home = load_catalog(), default_home()
+    releases = [r for r in catalog.select(list(WANTED)) if home.env_dir(r.name).is_dir()]
+    if not releases:
+        print("check with real loads: not measured (none of 2.15 2.16 2.21 is installed)")
+        return
+    quiet = command.Loads(releases=releases, log=lambda line: None)
+    t = time.perf_counter()
+    report = command.check(path, *command.published(command.PUBLISHED), None, quiet)
+    took = time.perf_counter() - t
+    measured = [r for r in report["results"] if r["how"] == "measured"]
+    names = ", ".join(r.minor for r in releases)
+    print(f"check with real loads in {len(releases)} installed environments ({names}): "
+          f"{took:.1f}s, {len(measured)} loads of {path.name}")  # fmt: skip
