@@ -22,7 +22,8 @@ def wild_dir():
 # whole catalog is the matrix's job). Installed with uv on first use (TFMATRIX_ENVS shares the
 # environments between runs); artifacts and results live in a temporary store per session.
 VERSIONS = ["2.15", "2.16"]
-FIXTURES = ["keras_sequential", "keras_functional", "module_signature", "custom_layer_unregistered"]
+FIXTURES = ["keras_sequential", "keras_functional", "module_signature", "custom_layer_unregistered",
+            "tflite_gelu_batch_matmul"]  # fmt: skip
 
 
 def some_fixtures(names=FIXTURES):

@@ -131,7 +131,12 @@ def test_given_inputs_and_expected_outputs_are_checked(wild_dir, tmp_path, relea
     path = str(wild_dir / RUST_KERAS)
     tfs = [r.minor for r in releases]
     base = [path, "--tf", *tfs, "--inputs", str(tmp_path / "in.npz"), "--json"]
-    good = json.loads(cli(*base, "--expect", str(tmp_path / "good.npz")).stdout)
+    page = tmp_path / "check.html"
+    good = json.loads(
+        cli(*base, "--expect", str(tmp_path / "good.npz"), "--html", str(page)).stdout
+    )
+    html = page.read_text()
+    assert "Loaded for real" in html and "st-PASS" in html and "compared with --expect" in html
     by = {(r["environment"], r["loader"], r["how"]): r for r in good["results"]}
     for tf in tfs:
         r = by[(tf, "tf.saved_model.load", "measured")]
@@ -173,3 +178,23 @@ def test_check_of_a_catalog_artifact_agrees_with_the_matrix(matrix_run, home, re
             assert (have, g.category if have != "PASS" else None) == (want, category), (g, cell)
             compared += 1
     assert compared >= 6, compared
+
+
+@pytest.mark.tf
+def test_ctrl_c_stops_the_loads_and_shows_what_finished(wild_dir, releases):
+    """SIGINT while the workers load: they are ended, what finished is printed, exit 130."""
+    import os
+    import signal
+    import time
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "matrix", "check", str(wild_dir / HALF_PLUS_TWO), "--tf",
+         *[r.minor for r in releases]],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    time.sleep(6)  # the workers are importing TensorFlow or loading by now
+    os.kill(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, (proc.returncode, out[-2000:], err[-2000:])
+    assert "stopped: the loads that finished are shown" in err and "Traceback" not in err
+    assert out.startswith(str(wild_dir / HALF_PLUS_TWO))

@@ -116,6 +116,17 @@ DETAILS = [
      "compute __inference_signature_wrapper_16379 as input #0(zero-based) was expected to be a "
      "half tensor but is a float tensor", "shape_or_dtype", "half expected"),
     ("KeyError", "0", "other", "KeyError"),
+    # TFLite, as TF 2.4-2.7's interpreters say it of what 2.21 converted (GELU is code 150)
+    ("ValueError", "Op builtin_code out of range: 150. Are you using old TFLite binary with "
+     "newer model?Registration failed.", "tflite_op_version", "builtin_code 150"),
+    ("RuntimeError", "Didn't find op for builtin opcode 'FULLY_CONNECTED' version '12'. An older "
+     "version of this builtin might be supported.", "tflite_op_version", "FULLY_CONNECTED v12"),
+    ("RuntimeError", "Encountered unresolved custom op: FlexErf.", "tflite_flex_missing",
+     "FlexErf"),
+    ("ConverterError", "'tf.Erf' op is neither a custom op nor a flex op",
+     "converter_unsupported_op", "Erf"),
+    ("InvalidArgumentError", "Output 0 of node 'counter' has a reference type float_ref",
+     "ref_variable", "float_ref"),
 ]  # fmt: skip
 
 

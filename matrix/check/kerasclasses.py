@@ -21,6 +21,12 @@ MODULES = {"layers", "models", "optimizers", "initializers", "regularizers", "co
            "losses", "metrics", "activations", "callbacks"}  # fmt: skip
 
 
+def _version(text: str) -> tuple:
+    """'2.2.4-tf' -> (2, 2, 4): Keras versions as numbers, for spans."""
+    head = text.split("-")[0].split("+")[0]
+    return tuple(int(x) if x.isdigit() else 0 for x in head.split("."))
+
+
 @dataclass
 class KerasClasses:
     versions: list[str]
@@ -45,9 +51,9 @@ class KerasClasses:
             return f"deserializable.{obj.class_name}" if version in self.keras2_registry else None
         if obj.registered_name and ">" in obj.registered_name:
             return None  # a custom class (package>Name): lint names it
-        short = "models" if module == "keras" else module.removeprefix("keras.")
+        short = module.removeprefix("keras.")
         if short not in MODULES:
-            return None  # keras.src.…: an internal module the dump does not list
+            return None  # "keras" (DTypePolicy, Sequential), keras.src.…: not listed
         if short == "layers" and version in self.keras2_registry:
             return f"deserializable.{obj.class_name}"
         return f"{short}.{obj.class_name}"
@@ -63,7 +69,11 @@ class KerasClasses:
         if obj.module is None and any(self._has(version, f"{m}.{obj.class_name}") for m in MODULES):
             return None  # a module-less name may be an initializer, a regularizer, …
         firsts = [v for v in self.versions if self._has(v, key)]
-        since = f"first in Keras {firsts[0]}" if firsts else "in no Keras of the catalog"
+        if not firsts:
+            return None  # known to no Keras dumped (a Policy, a custom class): lint's part
+        firsts.sort(key=_version)
+        since = "known to Keras " + (
+            firsts[0] if len(firsts) == 1 else f"{firsts[0]} to {firsts[-1]}")  # fmt: skip
         module, _, name = key.partition(".")
         return f"Keras {version} has no {name} in {module} ({since})"
 

@@ -19,6 +19,20 @@ HARNESS_ERRORS = ("SignatureError", "AddonImportError")
 RULES = (
     # an add-on (tensorflow-text, …) is installed but cannot be imported: built for another TF
     ("addon_import_failed", r"AddonImportError", r"import (?P<mod>[\w.]+) failed", "{mod}"),
+    # TFLite runtimes: an op version newer than the runtime knows, a custom op not registered,
+    # select-TF (Flex) ops without the Flex delegate; the converter refusing an op
+    ("tflite_op_version", r".*",
+     r"Didn't find op for builtin opcode '(?P<op>\w+)' version '(?P<v>\d+)'", "{op} v{v}"),
+    # TFLite <= 2.7 meeting an op code it has no name for (GELU is 150, from TFLite 2.8)
+    ("tflite_op_version", r".*", r"Op builtin_code out of range: (?P<code>\d+)",
+     "builtin_code {code}"),
+    ("tflite_flex_missing", r".*",
+     r"Select TensorFlow op\(s\)|Regular TensorFlow ops are not supported by this interpreter|"
+     r"Encountered unresolved custom op: (?P<op>Flex\w+)", "{op}"),
+    ("tflite_custom_op", r".*", r"Encountered unresolved custom op: (?P<op>[\w>.]+)", "{op}"),
+    ("converter_unsupported_op", r".*",
+     r"'tf\.(?P<op>\w+)' op is neither a custom op nor a flex op|Some ops are not supported by "
+     r"the native TFLite runtime|ConverterError", "{op}"),
     # missing_op and op_changed before graphdef_too_new: TF 1.x-style loaders append the
     # forward-compatibility note to them, and the op (or attribute) is what a user acts on
     ("missing_op", r".*",

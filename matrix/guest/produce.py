@@ -49,6 +49,8 @@ def produce(tf, info, task):
             raise ValueError("fixture inputs need a batch of at least 2: %s" % small)
         live_call(tf, module, obj, first_rows(inputs))
         manifest["entry"] = saver.save(tf, obj, art_dir, module)
+        if hasattr(saver, "describe"):  # what a format records beside its file (op versions)
+            manifest.update(saver.describe(tf, os.path.join(art_dir, manifest["entry"])))
         addons = list(getattr(module, "ADDONS", ()))
         if addons:  # which ops of the saved graph only the add-on defines
             manifest["addons"] = addons
