@@ -75,7 +75,8 @@ class KerasClasses:
         since = "known to Keras " + (
             firsts[0] if len(firsts) == 1 else f"{firsts[0]} to {firsts[-1]}")  # fmt: skip
         module, _, name = key.partition(".")
-        return f"Keras {version} has no {name} in {module} ({since})"
+        where = "its layer registry" if module == "deserializable" else f"keras.{module}"
+        return f"Keras {version} has no {name} in {where} ({since})"
 
 
 def load(path: Path = KERAS_PATH) -> KerasClasses | None:
