@@ -101,6 +101,11 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
         help="environments worked on at once (default: one per core)",
     )  # fmt: skip
     p.add_argument("--no-report", action="store_true", help="do not render the report after")
+    p.add_argument(
+        "--fixtures", nargs="+", metavar="NAME", default=None,
+        help="only these fixtures (default: all): a new fixture's cells, added to the "
+        "published ones when the report is rendered (see README: what a partial run adds)",
+    )  # fmt: skip
 
 
 def add_produce_arguments(p: argparse.ArgumentParser) -> None:
@@ -147,14 +152,29 @@ def _stopped(stop, done: int, log) -> NoReturn:
     raise SystemExit(stop.exit_status)
 
 
+def _fixtures(names: Sequence[str] | None):
+    """The fixtures named (None: all of them); an unknown name is a usage error."""
+    if names is None:
+        return None
+    from matrix.catalog.fixtures import load_fixtures
+
+    known = {f.name: f for f in load_fixtures()}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UsageError(f"unknown fixture {', '.join(unknown)} (known: {', '.join(known)})")
+    return [known[n] for n in names]
+
+
 def _run(args: argparse.Namespace, log=print) -> int:
     from matrix.run.driver import run_matrix
     from matrix.run.stopping import stop_on_signals
     from matrix.store.layout import default_home
 
     catalog, releases = selected(args.tf)
+    fixtures = _fixtures(args.fixtures)
     with stop_on_signals(log) as stop:
-        run = run_matrix(releases, catalog, default_home(), jobs=args.jobs, log=log, stop=stop)
+        run = run_matrix(releases, catalog, default_home(), jobs=args.jobs, log=log, stop=stop,
+                         fixtures=fixtures)  # fmt: skip
     for summary in run.produced + run.consumed:
         log(_describe(summary))
     computed = sum(s.computed for s in run.consumed)

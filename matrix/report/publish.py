@@ -23,7 +23,7 @@ from matrix.catalog.fixtures import load_fixtures
 from matrix.catalog.names import minor_key as _version_key
 from matrix.catalog.selection import add_versions_option
 from matrix.guest.vocabulary import LOADED, UNUSABLE
-from matrix.report import dataset, findings, freshness, page, pictures
+from matrix.report import carried, dataset, findings, freshness, page, pictures
 from matrix.report.frame import CELL_KEYS, PUBLISHED, load_frame, published_cells, read_published
 from matrix.report.markdown import claims, render_markdown
 from matrix.report.provenance import completeness, stamp
@@ -105,6 +105,19 @@ def write_report(
         return dict(result, source=f"the {before} cells {out_dir} publishes (no stored results)"
                     + (f"; shards that sent nothing: {' '.join(missing)}" if missing else ""),
                     republished=True)  # fmt: skip
+    carried_note, published_envs = None, {}
+    if not df.empty and before and (published := read_published(out_dir)):
+        # a partial store (a run of what is new): the published cells still current join it
+        pub_df, _, pub_envs, pub_meta = published
+        extra, carried_note = carried.carry(df, pub_df, pub_meta.get("commit"), CELL_KEYS)
+        if len(extra):
+            df = pd.concat(
+                [df, extra[extra["producer"].isin(versions) & extra["consumer"].isin(versions)]],
+                ignore_index=True,
+            )
+            df = df.sort_values(CELL_KEYS, key=lambda s: s.map(_version_key) if s.name in (
+                "producer", "consumer") else s).reset_index(drop=True)  # fmt: skip
+            published_envs = {e["tf"]: e for e in pub_envs}
     if len(df) < before:
         missing = missing_consumers(home)
         kept = {"kept": f"{out_dir} publishes {before} cells, the store has {len(df)}: left as "
@@ -116,9 +129,13 @@ def write_report(
     else:
         kept = {}
     envs = environments(home, versions)
+    # an environment not run here whose cells were carried: as the published report had it
+    envs = [published_envs.get(e["tf"], e) if e["status"] == "NOT_RUN" else e for e in envs]
     meta = stamp(df)
     unusable = {e["tf"] for e in envs if e["status"] in UNUSABLE}
     meta["completeness"] = completeness(df, planned, unusable)
+    if carried_note:
+        meta["carried"] = carried_note
     return dict(_render(home, df, versions, envs, meta, out_dir), **kept)
 
 
