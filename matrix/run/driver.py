@@ -105,27 +105,39 @@ def rate(records: list[dict]) -> float:
     return max(1.0, 2 / (sum(seconds) / len(seconds)))  # two workers at once on two cores
 
 
-def published_loads(path: Path | None = None) -> Counter:
-    """Loads per (producer, consumer) in the published run: what a run of those pairs will
-    load again (standard library only: the run needs no report library)."""
+def published_loads(path: Path | None = None, fixtures: set[str] | None = None) -> Counter:
+    """Loads per (producer, consumer) in the published run, of `fixtures` (None: all): what a
+    run of those pairs will load again (standard library only: the run needs no report
+    library). A fixture the published run does not have counts as its average fixture."""
     found: Counter = Counter()
+    seen: set[str] = set()
+    every: set[str] = set()
     try:
         with gzip.open(path or PUBLISHED_CELLS, "rt", newline="") as f:
             for row in csv.DictReader(f):
-                if row["status"] in LOADED:
+                every.add(row["fixture"])
+                if row["status"] in LOADED and (fixtures is None or row["fixture"] in fixtures):
                     found[row["producer"], row["consumer"]] += 1
+                    seen.add(row["fixture"])
     except (OSError, EOFError, KeyError, csv.Error):
         pass
+    new = len(fixtures - every) if fixtures is not None else 0
+    if new and every:
+        everything = published_loads(path)
+        for pair, n in everything.items():
+            found[pair] += new * n / len(every)
     return found
 
 
-def forecast(home: Home, releases: list[TFRelease], catalog: Catalog) -> str:
+def forecast(
+    home: Home, releases: list[TFRelease], catalog: Catalog, fixtures: set[str] | None = None
+) -> str:
     """What the run is about to do, before it spends anything: environments to create, and
     the loads still to compute, estimated from the published run's (per pair of environments;
     a pair it does not have counts as an average one) less those already stored here."""
     names = [r.minor for r in releases]
     missing = [r for r in releases if read_stamp(home, r) is None]
-    published = published_loads()
+    published = published_loads(fixtures=fixtures)
     average = sum(published.values()) / len(published) if published else 0.0
     expected = sum(
         published.get((p.minor, c.minor), average)
@@ -133,7 +145,8 @@ def forecast(home: Home, releases: list[TFRelease], catalog: Catalog) -> str:
     )  # fmt: skip
     records = read_results(home)  # read once: what is stored, and how fast it went
     stored = sum(1 for rec in records if rec.get("status") in LOADED
-                 and rec.get("producer") in names and rec.get("consumer") in names)  # fmt: skip
+                 and rec.get("producer") in names and rec.get("consumer") in names
+                 and (fixtures is None or rec.get("fixture") in fixtures))  # fmt: skip
     pending = max(0, round(expected) - stored)
     text = (f"plan: {len(releases)} environments ({len(missing)} to create), about {pending} "
             f"loads to compute")  # fmt: skip
@@ -167,8 +180,9 @@ def run_matrix(
     worker process per environment. With `stop` set, nothing more is started and the workers
     end; what finished is stored."""
     home.ensure()
+    chosen = None if fixtures is None else {f.name for f in fixtures}
     fixtures = load_fixtures() if fixtures is None else fixtures
-    log(forecast(home, releases, catalog))
+    log(forecast(home, releases, catalog, chosen))
     overall = Progress("matrix", 0, log, every=15)
 
     def guarded(step: Callable[..., StepSummary], release: TFRelease, **kw) -> StepSummary:
