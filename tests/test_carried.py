@@ -45,3 +45,28 @@ def test_nothing_is_carried_across_a_harness_change_or_without_git(monkeypatch):
     extra, note = carried.carry(published.iloc[0:0], published, "abc1234", CELL_KEYS)
     assert extra.empty and "git cannot compare" in note
     assert carried.carry(published, published, None, CELL_KEYS)[0].empty
+
+
+def test_a_partial_store_with_carry_adds_to_the_published_report(tmp_path):
+    """A run of one new fixture, rendered with --carry: its cell joins the six published
+    ones; without --carry the published report is left as it is (fewer cells)."""
+    import pytest
+
+    from matrix.report import freshness
+    from matrix.report import publish as report
+    from matrix.store.layout import Home
+    from tests.test_report import VERSIONS, files, published, record, write_results
+
+    if "dirty" in freshness.tool_commit() or not freshness.tool_commit():
+        pytest.skip("a dirty checkout: a report's commit does not describe its code")
+    home, out, before = published(tmp_path)
+    new = Home(tmp_path / "new")
+    write_results(new, [record("2.9", "2.12", "tf1.Session", "PASS", n=7)])
+    kept = report.write_report(new, VERSIONS, out)
+    assert "kept" in kept and files(out) == before
+    result = report.write_report(new, VERSIONS, out, carry=True)
+    assert result["cells"] == 7 and result["out"] == str(out)
+    import json
+
+    stamp = json.loads((out / "results.json").read_text())["stamp"]
+    assert stamp["carried"].startswith("6 cells carried from the report of "), stamp

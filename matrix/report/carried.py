@@ -87,6 +87,8 @@ def carry(
         return none, "nothing published to carry"
     if not commit:
         return none, "nothing carried: the published report names no commit"
+    if "dirty" in commit:  # rendered from uncommitted code: its commit does not describe it
+        return none, f"nothing carried: the published report was rendered from {commit} code"
     changed = changed_since(commit)
     if changed is None:
         return none, f"nothing carried: git cannot compare with {commit}"

@@ -22,6 +22,7 @@ from matrix.catalog.causes import causes
 from matrix.catalog.fixtures import load_fixtures
 from matrix.catalog.names import minor_key as _version_key
 from matrix.catalog.selection import add_versions_option
+from matrix.errors import UsageError
 from matrix.guest.vocabulary import LOADED, UNUSABLE
 from matrix.report import carried, dataset, findings, freshness, page, pictures
 from matrix.report.frame import CELL_KEYS, PUBLISHED, load_frame, published_cells, read_published
@@ -82,7 +83,12 @@ FILES = [
 
 
 def write_report(
-    home: Home, versions: list[str], out_dir: Path, force: bool = False, replace: bool = False
+    home: Home,
+    versions: list[str],
+    out_dir: Path,
+    force: bool = False,
+    replace: bool = False,
+    carry: bool = False,
 ) -> dict:
     """Render every output, unless nothing it depends on changed since the last time.
 
@@ -106,7 +112,10 @@ def write_report(
                     + (f"; shards that sent nothing: {' '.join(missing)}" if missing else ""),
                     republished=True)  # fmt: skip
     carried_note, published_envs = None, {}
-    if not df.empty and before and (published := read_published(out_dir)):
+    if carry and (lost := missing_consumers(home)):
+        raise UsageError(f"--carry would hide the shards that sent nothing ({' '.join(lost)}): "
+                         "their cells must be run")  # fmt: skip
+    if carry and not df.empty and before and (published := read_published(out_dir)):
         # a partial store (a run of what is new): the published cells still current join it
         pub_df, _, pub_envs, pub_meta = published
         extra, carried_note = carried.carry(df, pub_df, pub_meta.get("commit"), CELL_KEYS)
@@ -212,6 +221,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     parser.add_argument("--force", action="store_true", help="render even if up to date")
     parser.add_argument(
+        "--carry", action="store_true",
+        help="after a partial run (run --fixtures NAME): add the published cells the store "
+        "does not have, where their files are unchanged since the report's commit",
+    )  # fmt: skip
+    parser.add_argument(
         "--strict", action="store_true",
         help="exit 1 when the store has fewer cells than the published report (kept as it is) "
         "or none (rendered again from itself): the scheduled job, where a run that lost shards "
@@ -228,7 +242,8 @@ def run(args: argparse.Namespace) -> int:
     versions = [r.minor for r in load_catalog().select(args.versions)]
     home = default_home()
     out = args.out or freshness.out_dir_for(versions, published_versions(), home)
-    result = write_report(home, versions, out, force=args.force, replace=args.replace)
+    result = write_report(home, versions, out, force=args.force, replace=args.replace,
+                          carry=args.carry)  # fmt: skip
     if out != PROJECT_ROOT / "reports" and args.out is None:
         result["note"] = "a subset of the published versions: reports/ is left as it is"
     for key, value in result.items():
