@@ -37,3 +37,7 @@ def test_the_cost_is_said_from_the_published_run_less_what_is_stored(tmp_path, m
         '{"producer": "2.15", "consumer": "2.16", "status": "ERROR", "key": "k"}\n' * 20
     )
     assert "about 60 loads to compute" in driver.forecast(home, releases, catalog)
+    # one new fixture (not published): as an average fixture of each pair; stored cells of
+    # other fixtures do not count against it
+    one = driver.forecast(home, releases, catalog, {"new_fixture"})
+    assert "about 80 loads to compute" in one, one

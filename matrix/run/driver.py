@@ -110,15 +110,13 @@ def published_loads(path: Path | None = None, fixtures: set[str] | None = None) 
     run of those pairs will load again (standard library only: the run needs no report
     library). A fixture the published run does not have counts as its average fixture."""
     found: Counter = Counter()
-    seen: set[str] = set()
-    every: set[str] = set()
+    every: set[str | None] = set()
     try:
         with gzip.open(path or PUBLISHED_CELLS, "rt", newline="") as f:
             for row in csv.DictReader(f):
-                every.add(row["fixture"])
-                if row["status"] in LOADED and (fixtures is None or row["fixture"] in fixtures):
+                every.add(row.get("fixture"))
+                if row["status"] in LOADED and (fixtures is None or row.get("fixture") in fixtures):
                     found[row["producer"], row["consumer"]] += 1
-                    seen.add(row["fixture"])
     except (OSError, EOFError, KeyError, csv.Error):
         pass
     new = len(fixtures - every) if fixtures is not None else 0
