@@ -70,3 +70,31 @@ def test_a_partial_store_with_carry_adds_to_the_published_report(tmp_path):
 
     stamp = json.loads((out / "results.json").read_text())["stamp"]
     assert stamp["carried"].startswith("6 cells carried from the report of "), stamp
+
+
+def test_report_carry_on_the_command_line(tmp_path):
+    """`report --carry` as the README shows it, on a copy: the partial store's cell joins
+    the published ones in the report it writes."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    import pytest
+
+    from matrix import PROJECT_ROOT
+    from matrix.report import freshness
+    from matrix.store.layout import Home
+    from tests.test_report import published, record, write_results
+
+    if "dirty" in freshness.tool_commit() or not freshness.tool_commit():
+        pytest.skip("a dirty checkout: a report's commit does not describe its code")
+    _, out, _ = published(tmp_path)
+    new = Home(tmp_path / "new")
+    write_results(new, [record("2.9", "2.12", "tf1.Session", "PASS", n=7)])
+    cmd = [sys.executable, "-m", "matrix", "report", "--versions", "2.9", "2.10", "2.12",
+           "--out", str(out), "--carry"]  # fmt: skip
+    run = subprocess.run(cmd, cwd=PROJECT_ROOT, env=dict(os.environ, TFMATRIX_HOME=str(new.root)),
+                         capture_output=True, text=True)  # fmt: skip
+    assert run.returncode == 0 and "cells: 7" in run.stdout, run.stdout + run.stderr
+    assert "6 cells carried" in json.loads((out / "results.json").read_text())["stamp"]["carried"]
