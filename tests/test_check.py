@@ -452,3 +452,18 @@ def test_a_keras_class_the_consumer_lacks_is_predicted(tmp_path):
     )
     assert not any(r["detail"] == "GroupNormalization" for r in got if r["environment"] == "2.15")
     assert model.read(path).keras_inputs == [model.TensorSpec("inputlayer", "float32", (-1, 8))]
+
+
+def test_the_keras_dumps_round_trip_through_their_file():
+    """keras_classes.json read back and written again is the same text (what a partial
+    `runtimes --keras` adds to), and every release of the catalog has its Keras in it."""
+    from matrix.catalog import load_catalog
+
+    path = runtimes.KERAS_PATH
+    text = path.read_text()
+    data = json.loads(text)
+    again = runtimes.keras_dumps(runtimes._previous_keras(path), load_catalog(), data["dumped"])
+    assert again == text
+    releases = [r.minor for r in load_catalog().releases if r.kind == "release" and r.default]
+    assert set(releases) <= set(data["environments"]), set(releases) - set(data["environments"])
+    assert len(text) < 200_000

@@ -157,17 +157,23 @@ def dumps(dumped: dict[str, dict], catalog: Catalog, day: str) -> str:
         "environments": environments,
         "same_ops_as": same,
     }
+    entries = {
+        op: {"in": _spans(e["in"]), "attrs": {a: _spans(s) for a, s in sorted(e["attrs"].items())}}
+        for op, e in ops.items()
+    }
+    return json_lines(head, "ops", entries)
+
+
+def json_lines(head: dict, name: str, entries: dict) -> str:
+    """`head` as indented JSON plus the key `name`: one compact line per entry, so that what
+    one environment changes is a diff of a few lines."""
     text = json.dumps(head, indent=1, sort_keys=True)
-    lines = [text[: text.rindex("}")].rstrip() + ',\n "ops": {']
-    names = sorted(ops)
-    for k, op in enumerate(names):
-        e = ops[op]
-        body = {
-            "in": _spans(e["in"]),
-            "attrs": {a: _spans(s) for a, s in sorted(e["attrs"].items())},
-        }
-        comma = "," if k < len(names) - 1 else ""
-        lines.append(f"  {json.dumps(op)}: {json.dumps(body, separators=(',', ':'))}{comma}")
+    lines = [text[: text.rindex("}")].rstrip() + f',\n "{name}": {{']
+    keys = sorted(entries)
+    for k, key in enumerate(keys):
+        comma = "," if k < len(keys) - 1 else ""
+        body = json.dumps(entries[key], separators=(",", ":"))
+        lines.append(f"  {json.dumps(key)}: {body}{comma}")
     lines.append(" }\n}\n")
     return "\n".join(lines)
 
@@ -196,19 +202,48 @@ def wanted(releases: Iterable[TFRelease]) -> list[TFRelease]:
     return [r for r in releases if r.kind != "keras" and not r.prerelease]
 
 
-def dump_one(release: TFRelease, catalog: Catalog, home, log: Callable[[str], None]) -> dict:
+def _guest(release: TFRelease, catalog: Catalog, home, log, module: str, *args: str) -> dict:
+    """Run `python -m <module> ARGS` in the release's environment: its JSON answer."""
     env = ensure_env(release, catalog, home, log=log)
-    out = subprocess.run(
-        [str(env.python), "-m", "matrix.guest.opdump", *release.imports],
-        capture_output=True,
-        text=True,
-        env=env.process_env(),
-        timeout=900,
-    )
+    out = subprocess.run([str(env.python), "-m", module, *args], capture_output=True, text=True,
+                         env=env.process_env(), timeout=900)  # fmt: skip
     if out.returncode != 0:
         tail = (out.stderr.strip().splitlines() or ["no output"])[-1]
-        raise UsageError(f"{release.minor}: the op dump failed: {tail}")
+        raise UsageError(f"{release.minor}: {module} failed: {tail}")
     return json.loads(out.stdout)
+
+
+def dump_one(release: TFRelease, catalog: Catalog, home, log: Callable[[str], None]) -> dict:
+    return _guest(release, catalog, home, log, "matrix.guest.opdump", *release.imports)
+
+
+def _dump_each(
+    releases: list[TFRelease],
+    dumped: dict[str, dict],
+    one: Callable[[TFRelease], dict],
+    write: Callable[[dict[str, dict]], None],
+    said: Callable[[dict], str],
+    log: Callable[[str], None],
+) -> list[str]:
+    """Dump each release not in `dumped`, writing the file after each one (a stopped run
+    keeps what it did). An environment that cannot be set up is said and left out, as the
+    matrix leaves it; returns the dumps that failed, one line each."""
+    problems = []
+    for release in releases:
+        if release.minor in dumped:
+            continue
+        try:
+            dumped[release.minor] = one(release)
+        except EnvUnavailable as exc:  # as in the matrix: said, and the rest goes on
+            log(f"{release.minor}: not dumped, its environment cannot be set up ({exc})")
+            continue
+        except (UsageError, OSError, subprocess.SubprocessError, ValueError) as exc:
+            problems.append(f"{release.minor}: {exc}")
+            log(problems[-1])
+            continue
+        log(f"{release.minor}: {said(dumped[release.minor])}")
+        write(dumped)
+    return problems
 
 
 def dump_all(
@@ -219,27 +254,13 @@ def dump_all(
     path: Path = RUNTIMES_PATH,
     log: Callable[[str], None] = print,
 ) -> list[str]:
-    """Dump every wanted environment not dumped yet (all with `again`), writing the file after
-    each one (a stopped run keeps what it did). An environment that cannot be set up is said
-    and left out, as the matrix leaves it; returns the dumps that failed, one line each."""
-    dumped = {} if again else _previous(path)
-    problems = []
-    for release in wanted(releases):
-        if release.minor in dumped:
-            continue
-        try:
-            dumped[release.minor] = dump_one(release, catalog, home, log)
-        except EnvUnavailable as exc:  # as in the matrix: said, and the rest goes on
-            log(f"{release.minor}: not dumped, its environment cannot be set up ({exc})")
-            continue
-        except (UsageError, OSError, subprocess.SubprocessError, ValueError) as exc:
-            problems.append(f"{release.minor}: {exc}")
-            log(problems[-1])
-            continue
-        log(f"{release.minor}: {len(dumped[release.minor]['ops'])} ops")
-        day = _dt.date.today().isoformat()
-        path.write_text(dumps(dumped, catalog, day), encoding="utf-8")
-    return problems
+    """Dump every wanted environment not dumped yet (all with `again`)."""
+    return _dump_each(
+        wanted(releases), {} if again else _previous(path),
+        lambda r: dump_one(r, catalog, home, log),
+        lambda d: path.write_text(dumps(d, catalog, _dt.date.today().isoformat()), "utf-8"),
+        lambda d: f"{len(d['ops'])} ops", log,
+    )  # fmt: skip
 
 
 KERAS_PATH = CATALOG_PATH.with_name("keras_classes.json")
@@ -272,14 +293,7 @@ def keras_dumps(dumped: dict[str, dict], catalog: Catalog, day: str) -> str:
         "keras2_registry": [v for v in versions if any(
             dumped[e].get("deserializable_layers") for e in envs if dumped[e]["keras"] == v)],
     }  # fmt: skip
-    text = json.dumps(head, indent=1, sort_keys=True)
-    lines = [text[: text.rindex("}")].rstrip() + ',\n "names": {']
-    ordered = sorted(names)
-    for k, name in enumerate(ordered):
-        comma = "," if k < len(ordered) - 1 else ""
-        lines.append(f"  {json.dumps(name)}: {json.dumps(_spans(names[name]))}{comma}")
-    lines.append(" }\n}\n")
-    return "\n".join(lines)
+    return json_lines(head, "names", {n: _spans(s) for n, s in names.items()})
 
 
 def _previous_keras(path: Path) -> dict[str, dict]:
@@ -310,31 +324,13 @@ def dump_keras(
 ) -> list[str]:
     """Like dump_all, for what each environment's Keras knows: releases, then Keras variants
     (an add-on variant has its release's Keras)."""
-    dumped = {} if again else _previous_keras(path)
-    problems = []
-    wanted = [r for r in releases if not r.prerelease and r.kind != "addon"]
-    for release in sorted(wanted, key=lambda r: r.kind != "release"):
-        if release.minor in dumped:
-            continue
-        try:
-            env = ensure_env(release, catalog, home, log=log)
-            out = subprocess.run([str(env.python), "-m", "matrix.guest.kerasdump"],
-                                 capture_output=True, text=True, env=env.process_env(),
-                                 timeout=900)  # fmt: skip
-            if out.returncode != 0:
-                tail = (out.stderr.strip().splitlines() or ["no output"])[-1]
-                raise UsageError(f"the Keras dump failed: {tail}")
-            dumped[release.minor] = json.loads(out.stdout)
-        except EnvUnavailable as exc:
-            log(f"{release.minor}: not dumped, its environment cannot be set up ({exc})")
-            continue
-        except (UsageError, OSError, subprocess.SubprocessError, ValueError) as exc:
-            problems.append(f"{release.minor}: {exc}")
-            log(problems[-1])
-            continue
-        log(f"{release.minor}: Keras {dumped[release.minor]['keras']}")
-        path.write_text(keras_dumps(dumped, catalog, _dt.date.today().isoformat()), "utf-8")
-    return problems
+    chosen = [r for r in releases if not r.prerelease and r.kind != "addon"]
+    return _dump_each(
+        sorted(chosen, key=lambda r: r.kind != "release"), {} if again else _previous_keras(path),
+        lambda r: _guest(r, catalog, home, log, "matrix.guest.kerasdump"),
+        lambda d: path.write_text(keras_dumps(d, catalog, _dt.date.today().isoformat()), "utf-8"),
+        lambda d: f"Keras {d['keras']}", log,
+    )  # fmt: skip
 
 
 def add_arguments(parser) -> None:
