@@ -111,7 +111,7 @@ def write_report(
         return dict(result, source=f"the {before} cells {out_dir} publishes (no stored results)"
                     + (f"; shards that sent nothing: {' '.join(missing)}" if missing else ""),
                     republished=True)  # fmt: skip
-    carried_note, published_envs = None, {}
+    carried_note, published_envs, pub_meta, stored = None, {}, {}, df
     if carry and (lost := missing_consumers(home)):
         raise UsageError(f"--carry would hide the shards that sent nothing ({' '.join(lost)}): "
                          "their cells must be run")  # fmt: skip
@@ -142,10 +142,33 @@ def write_report(
     envs = [published_envs.get(e["tf"], e) if e["status"] == "NOT_RUN" else e for e in envs]
     meta = stamp(df)
     unusable = {e["tf"] for e in envs if e["status"] in UNUSABLE}
-    meta["completeness"] = completeness(df, planned, unusable)
-    if carried_note:
+    if carried_note:  # what was run here is judged by its own plan; the rest was published
+        planned = {c: k for c, k in planned.items() if k is not None or _crossed(c, stored)}
+        meta["completeness"] = (
+            f"{completeness(stored, planned, unusable)}; {carried_note}; that report was "
+            f"{pub_meta.get('completeness', 'of unknown completeness')}"
+        )
         meta["carried"] = carried_note
+    else:
+        meta["completeness"] = completeness(df, planned, unusable)
     return dict(_render(home, df, versions, envs, meta, out_dir), **kept)
+
+
+def _crossed(consumer: str, stored: pd.DataFrame) -> bool:
+    """Does any fixture the store ran cross `consumer` (so that its cells are missing here,
+    not merely never asked for)?"""
+    catalog = load_catalog()
+    by = catalog.by_minor()
+    fixtures = {f.name: f for f in load_fixtures()}
+    if consumer not in by:
+        return False
+    return any(
+        catalog.produces(p, fx, fmt) and catalog.crosses(p, by[consumer], fx, fmt)
+        for fx in set(stored["fixture"])
+        if fx in fixtures
+        for fmt in fixtures[fx].formats
+        for p in catalog.releases
+    )
 
 
 def _render(
