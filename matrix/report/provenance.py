@@ -24,9 +24,11 @@ def stamp(df: pd.DataFrame) -> dict:
         mem = int(Path("/proc/meminfo").read_text().split()[1]) // (1024 * 1024)
     except (OSError, ValueError, IndexError):
         mem = None
+    # carried cells (report --carry) have no finish time: the newest measured one counts
+    finished = df["finished_at"].dropna().astype(str) if "finished_at" in df else []
     return {
-        "generated_at": str(df["finished_at"].max())
-        if len(df)
+        "generated_at": str(finished.max())
+        if len(finished)
         else _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
         f"{mem} GiB RAM, {platform.platform()}",
