@@ -115,7 +115,7 @@ def test_every_wild_model_loads_as_predicted_in_two_versions(wild_dir, catalog, 
             for f in found:
                 if f.loader == "tf.saved_model.load":
                     assert f.status == "PASS", f
-                    assert np.allclose(f._arrays[":call"][0], 0.5 * x + 2), f._arrays
+                    assert np.allclose(f._arrays[protocol.CALL_GROUP][0], 0.5 * x + 2), f._arrays
                     assert {s["name"] for s in f.signatures} >= {"serving_default"}
         seen += 1
     assert seen == 7

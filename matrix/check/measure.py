@@ -25,7 +25,7 @@ from matrix.catalog.names import family
 from matrix.check.inputs import Inputs, call_inputs, write
 from matrix.check.model import KERAS_WEIGHTS, SAVED_MODEL, Model
 from matrix.guest.arrays import compare
-from matrix.guest.protocol import CheckTask
+from matrix.guest.protocol import CALL_GROUP, CheckTask
 from matrix.run.session import DEFAULT_CELL_TIMEOUT, open_env
 from matrix.run.stopping import Stop
 from matrix.run.supervisor import WorkerStartFailed, run_tasks
@@ -36,7 +36,6 @@ CONTAINER = {SAVED_MODEL: "savedmodel", KERAS_WEIGHTS: "h5_weights"}  # else "ke
 # another category is beyond what it claims, not a disagreement
 STATIC = {"missing_op", "op_changed", "addon_op_missing", "graphdef_too_new", "graphdef_too_old"}
 LOADED = ("PASS", "MISMATCH", "NOT_CALLED")
-CALL = ":call"  # the guest's name for the loader's own call (matrix/guest/check.py)
 
 
 @dataclass
@@ -85,7 +84,7 @@ def loaders_for(model: Model, env_info: dict) -> list[tuple[registry.LoaderSpec,
     return out
 
 
-def _task(i: int, spec, model: Model, where: Path, inputs_path: Path, out: Path, release,
+def _task(i: int, spec, model: Model, inputs_path: Path, out: Path, release,
           addon_ops: list[str], unsafe: bool) -> dict:  # fmt: skip
     return asdict(
         CheckTask(
@@ -137,8 +136,8 @@ def measure_env(
         if why:
             out.append(Measured(release.minor, tf, keras, spec.name, "NOT_APPLICABLE", message=why))
         else:
-            tasks.append(_task(len(tasks), spec, model, model.path, inputs_path, work, release,
-                               addon_ops, unsafe))  # fmt: skip
+            tasks.append(_task(len(tasks), spec, model, inputs_path, work, release, addon_ops,
+                               unsafe))  # fmt: skip
     by_id: dict[int, Measured] = {}
 
     def on_result(task: dict, answer: dict) -> None:
@@ -185,11 +184,11 @@ def compare_outputs(found: list[Measured], expect: list[np.ndarray] | None) -> N
         if expect is not None:
             ref_name, ref = "--expect", expect
         else:
-            owner, ref = refs[(m.loader, CALL)] if (m.loader, CALL) in refs else (m, [])
+            owner, ref = refs[(m.loader, CALL_GROUP)] if (m.loader, CALL_GROUP) in refs else (m, [])
             ref_name = f"TF {owner.tensorflow} ({owner.environment}), the newest that loads it"
             if owner is m:
                 ref_name += ": the reference"
-        ok, err, why = compare(m._arrays.get(CALL, []), ref)
+        ok, err, why = compare(m._arrays.get(CALL_GROUP, []), ref)
         m.reference, m.max_abs_error = ref_name, err
         if not ok:
             m.status, m.category, m.message = "MISMATCH", "numeric_mismatch", why

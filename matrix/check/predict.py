@@ -249,7 +249,7 @@ def serving(
             if p.category in ("missing_op", "addon_op_missing"):
                 if s.decision_forests and op.startswith(TFDF_PREFIX):
                     continue  # linked (evidence: the BUILD's SUPPORTED_TENSORFLOW_OPS)
-                if s.links_text and ">" in op or rt.only_in_addons(op):
+                if ">" in op or rt.only_in_addons(op):  # an add-on's op
                     if text_known and rt.has_op(text_env, op):
                         continue
                     linked = f"tensorflow-text {s.text}" if s.text else "no tensorflow-text"

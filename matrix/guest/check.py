@@ -18,13 +18,12 @@ from matrix.guest.addons import import_addons
 from matrix.guest.arrays import flatten_outputs
 from matrix.guest.calling import SERVING_KEY, call_signature, signature_input_names
 from matrix.guest.classify import error_info
-from matrix.guest.protocol import CheckAnswer, Status
+from matrix.guest.protocol import CALL_GROUP, CheckAnswer, Status
 from matrix.guest.reset import reset_state
 from matrix.guest.runtime import guest_module
 from matrix.guest.tfcompat import tf2
 
 NOT_CALLED = "NOT_CALLED"
-CALL_GROUP = ":call"  # no signature is named so
 
 
 class NoInputs(Exception):

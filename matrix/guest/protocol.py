@@ -130,6 +130,11 @@ class CheckTask:
     op: str = "check"
 
 
+# the outputs file's (and the inputs file's) group for the loader's own call; no signature is
+# named so: "SIGNATURE/0" keys are that signature's outputs
+CALL_GROUP = ":call"
+
+
 def task_of(data):
     """A task message as its typed record (None for `exit`)."""
     op = data.get("op")
