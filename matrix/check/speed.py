@@ -9,6 +9,7 @@ on it in this process and says whether anything imported TensorFlow.
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -77,7 +78,9 @@ def run(path: Path | None) -> None:
     loads(path if given else None)
 
 
-WILD = PROJECT_ROOT.parent / "shared" / "wild-savedmodels" / "saved_model_half_plus_two_tf2_cpu"
+# the shared corpus beside the project, or wherever TFMATRIX_WILD_MODELS points (as the tests)
+CORPUS = PROJECT_ROOT.parent / "shared" / "wild-savedmodels"
+WILD = Path(os.environ.get("TFMATRIX_WILD_MODELS", CORPUS)) / "saved_model_half_plus_two_tf2_cpu"
 WANTED = ("2.15", "2.16", "2.21")  # three installed environments: Keras 2, Keras 3, newest
 
 
