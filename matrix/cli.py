@@ -106,6 +106,11 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
         help="only these fixtures (default: all): a new fixture's cells, added to the "
         "published ones when the report is rendered (see README: what a partial run adds)",
     )  # fmt: skip
+    p.add_argument(
+        "--formats", nargs="+", metavar="FORMAT", default=None,
+        help="only these formats (default: all), e.g. a new converter's: its cells, added "
+        "to the published ones the same way",
+    )  # fmt: skip
 
 
 def add_produce_arguments(p: argparse.ArgumentParser) -> None:
@@ -152,17 +157,32 @@ def _stopped(stop, done: int, log) -> NoReturn:
     raise SystemExit(stop.exit_status)
 
 
-def _fixtures(names: Sequence[str] | None):
-    """The fixtures named (None: all of them); an unknown name is a usage error."""
-    if names is None:
+def _fixtures(names: Sequence[str] | None, formats: Sequence[str] | None = None):
+    """The fixtures named (None: all of them), each with only the formats named (None: all;
+    a fixture left with none is dropped); an unknown name is a usage error."""
+    if names is None and formats is None:
         return None
+    from dataclasses import replace
+
     from matrix.catalog.fixtures import load_fixtures
+    from matrix.catalog.registry import formats as known_formats
 
     known = {f.name: f for f in load_fixtures()}
-    unknown = [n for n in names if n not in known]
+    unknown = [n for n in names or () if n not in known]
     if unknown:
         raise UsageError(f"unknown fixture {', '.join(unknown)} (known: {', '.join(known)})")
-    return [known[n] for n in names]
+    unknown = [n for n in formats or () if n not in known_formats()]
+    if unknown:
+        raise UsageError(
+            f"unknown format {', '.join(unknown)} (known: {', '.join(known_formats())})"
+        )
+    chosen = [known[n] for n in names] if names is not None else list(known.values())
+    if formats is not None:
+        chosen = [replace(f, formats=tuple(x for x in f.formats if x in formats)) for f in chosen]
+        chosen = [f for f in chosen if f.formats]
+        if not chosen:
+            raise UsageError(f"no fixture is saved as {', '.join(formats)}")
+    return chosen
 
 
 def _run(args: argparse.Namespace, log=print) -> int:
@@ -171,7 +191,7 @@ def _run(args: argparse.Namespace, log=print) -> int:
     from matrix.store.layout import default_home
 
     catalog, releases = selected(args.tf)
-    fixtures = _fixtures(args.fixtures)
+    fixtures = _fixtures(args.fixtures, args.formats)
     with stop_on_signals(log) as stop:
         run = run_matrix(releases, catalog, default_home(), jobs=args.jobs, log=log, stop=stop,
                          fixtures=fixtures)  # fmt: skip

@@ -2,12 +2,13 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.version import Version
 
+from matrix.catalog.order import minor_key
 from matrix.catalog import UnknownVersion, load_catalog
 
 
 def test_one_entry_per_minor_from_1_15_to_newest():
     cat = load_catalog()
-    minors = [r.minor for r in cat.releases if not r.is_nightly and not r.variant]
+    minors = [r.minor for r in cat.releases if not r.is_nightly and r.kind == "release"]
     assert minors[0] == "1.15"
     assert len(minors) == len(set(minors))
     versions = [Version(m) for m in minors]
@@ -40,7 +41,7 @@ def test_selection_by_minor_exact_version_and_default():
 
 def test_keras3_releases_bring_tf_keras_without_deps():
     for r in load_catalog().releases:
-        if not r.is_nightly and Version(r.version) >= Version("2.16"):
+        if r.kind != "runtime" and not r.is_nightly and Version(r.version) >= Version("2.16"):
             assert any(p.startswith("tf-keras==") for p in r.no_deps), r.version
 
 
@@ -59,6 +60,22 @@ def test_import_failures_are_summarised_by_their_exception_line():
         "      version of tensorflow-cpu==2.99.0, we can conclude that it is unsatisfiable."
     )
     assert "tensorflow-cpu==2.99.0" in _last_line(uv)
+
+
+def test_runtimes_only_load_what_their_blocks_name_and_say_what_installing_them_showed():
+    cat = load_catalog()
+    runtimes = [r for r in cat.releases if r.kind == "runtime"]
+    assert {r.runtime for r in runtimes} == {"litert", "tflite-runtime", "tfjs"}
+    producers = [r for r in cat.releases if r.kind == "release"]
+    for r in runtimes:
+        assert r.evidence and "2026-" in r.evidence, r.minor
+        assert r.minor == f"{r.runtime}{Version(r.version).major}.{Version(r.version).minor}"
+        assert ("TFMATRIX_RUNTIME", r.runtime) in r.env  # the guest imports no TensorFlow
+        assert all(cat.block(b).formats for b in r.blocks), r.minor  # never every format
+        assert cat.peers(r, runtimes) == [] and not cat.produces(r, "keras_sequential", "tflite")
+        assert cat.peers(r, producers)  # it loads what the releases save
+    assert minor_key("nightly") < minor_key("litert1.0") < minor_key("litert2.3")
+    assert minor_key("tflite-runtime2.9") < minor_key("tflite-runtime2.14")
 
 
 def test_every_variant_says_what_installing_it_showed_and_joins_a_block():

@@ -40,6 +40,15 @@ def facts_of(info: Mapping) -> dict[str, Version]:
         v = _version(info.get(name))
         if v is not None:
             found[name] = v
+    # a TensorFlow.js environment: its npm packages by their name in the scope
+    # (`@tensorflow/tfjs` is the fact `tfjs`), and Node itself
+    for name, version in (info.get("npm") or {}).items():
+        v = _version(version)
+        if v is not None:
+            found.setdefault(canonicalize_name(name.rpartition("/")[2]), v)
+    v = _version(info.get("node"))
+    if v is not None:
+        found["node"] = v
     return found
 
 

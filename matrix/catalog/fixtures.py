@@ -1,6 +1,7 @@
 """The fixture catalog (`fixtures/*.py`), read on the host without importing TensorFlow.
 
-A fixture declares, as literals: KIND, FORMATS, and optionally REQUIRES (PEP 508 requirements
+A fixture declares, as literals: KIND, FORMATS (the formats a converter derives from one of
+them, such as TFLite from a SavedModel, are added without being named), and optionally REQUIRES (PEP 508 requirements
 on the producer environment: the oldest TF or Keras it can be built in), CLAIM (a widely
 repeated claim it tests), CUSTOM_OBJECTS (class names a loader may pass as custom_objects)
 and CALL (how the model is called: "list", "dict" or "positional").
@@ -45,11 +46,16 @@ def read_fixture(path: Path) -> Fixture:
     unknown = [f for f in values["FORMATS"] if f not in formats()]
     if unknown:
         raise ValueError(f"{path.name}: unknown formats {unknown} (known: {list(formats())})")
+    declared = tuple(values["FORMATS"])
+    derived = tuple(
+        f.name for f in formats().values()
+        if f.derived_from in declared and values["KIND"] in f.kinds and f.name not in declared
+    )  # fmt: skip
     return Fixture(
         name=path.stem,
         path=path.resolve(),
         kind=values["KIND"],
-        formats=tuple(values["FORMATS"]),
+        formats=declared + derived,
         doc=doc.splitlines()[0] if doc else "",
         sha256=hashlib.sha256(source).hexdigest(),
         requires=tuple(values.get("REQUIRES", ())),

@@ -28,6 +28,10 @@ class FormatSpec:
     requires: tuple[str, ...]
     order: int
     sha256: str  # of the module: editing a saver re-produces only its artifacts
+    # a converter's output (TFLite, TF.js) made from what this other format writes: every
+    # fixture saved in that format is converted too, without naming it (fixtures unchanged)
+    derived_from: str | None = None
+    converter: str | None = None  # a converter of the catalog it needs beside TF (tensorflowjs)
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,12 @@ def formats() -> dict[str, FormatSpec]:
         v, _, source = literals(path)
         require(v, path, "DOC", "CONTAINER", "KINDS", "REQUIRES", "ORDER")
         found.append(FormatSpec(path.stem, v["DOC"], v["CONTAINER"], tuple(v["KINDS"]),
-                                tuple(v["REQUIRES"]), v["ORDER"], _sha(source)))  # fmt: skip
+                                tuple(v["REQUIRES"]), v["ORDER"], _sha(source),
+                                v.get("DERIVED_FROM"), v.get("CONVERTER")))  # fmt: skip
+    known = {f.name for f in found}
+    for f in found:
+        if f.derived_from is not None and f.derived_from not in known:
+            raise ValueError(f"format {f.name}: DERIVED_FROM names no format: {f.derived_from!r}")
     return {f.name: f for f in sorted(found, key=lambda f: (f.order, f.name))}
 
 

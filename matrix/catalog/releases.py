@@ -28,8 +28,9 @@ class UnknownVersion(UsageError, ValueError):
 
 MAIN_BLOCK = "main"
 # what an environment is: a TensorFlow release, the same TF with another Keras beside it, or
-# with an add-on op library (its range of versions is read on its own axis)
-KINDS = ("release", "keras", "addon")
+# with an add-on op library (its range of versions is read on its own axis); a *runtime* is an
+# environment without TensorFlow that only loads (LiteRT, tflite-runtime, TensorFlow.js)
+KINDS = ("release", "keras", "addon", "runtime")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,10 @@ class Block:
     formats: tuple[str, ...] | None = None
     fixtures: tuple[str, ...] | None = None
     doc: str = ""
+    # its formats are crossed in this block only (a converter's output, read by runtimes that
+    # are members here), not in `main` nor any other
+    exclusive: bool = False
+    consumer_kinds: tuple[str, ...] | None = None  # kinds of members that load (None: all)
 
     def covers(self, fixture: str, fmt: str) -> bool:
         return (self.formats is None or fmt in self.formats) and (
@@ -69,6 +74,9 @@ class TFRelease:
     evidence: str = ""  # what installing it showed (variants: why it is in the catalog)
     imports: tuple[str, ...] = ()  # modules that must import beside TF (an add-on's)
     kind: str = "release"  # one of KINDS: data from versions.toml, never guessed from the name
+    runtime: str = ""  # a runtime's family ("litert", "tflite-runtime", "tfjs"); "" for a TF
+    npm: tuple[str, ...] = ()  # packages npm installs beside it (TensorFlow.js in Node)
+    install: str = ""  # a runtime's Python requirement, when it is not `package==version`
 
     @property
     def is_nightly(self) -> bool:
@@ -76,11 +84,16 @@ class TFRelease:
 
     @property
     def base_minor(self) -> str:
-        """`2.12` for 2.12.1 (and for its variants)."""
+        """`2.12` for 2.12.1 (and for its variants); `litert2.3` for LiteRT 2.3.0."""
         if self.is_nightly:
             return "nightly"
         v = Version(self.version)
-        return f"{v.major}.{v.minor}"
+        return f"{self.runtime}{v.major}.{v.minor}"
+
+    @property
+    def produces_nothing(self) -> bool:
+        """A runtime only loads: it has no TensorFlow to save with."""
+        return self.kind == "runtime"
 
     @property
     def minor(self) -> str:
@@ -93,11 +106,36 @@ class TFRelease:
 
     @property
     def requirement(self) -> str:
+        if self.install:
+            return self.install
         return self.package if self.is_nightly else f"{self.package}=={self.version}"
 
     @property
     def sort_key(self) -> tuple:
         return minor_key(self.minor)
+
+
+@dataclass(frozen=True)
+class Converter:
+    """A converter that is installed beside a producer's TensorFlow only to write a format
+    (tensorflowjs): not in the environment (its lock and id stay as they are) but in a folder
+    of its own put on the worker's path. `requires` says beside which TensorFlow this version
+    converts (PEP 508 on the producer's facts); `packages` are installed without their
+    dependencies (its declared ones drag in jax, flax, decision forests, …)."""
+
+    name: str
+    version: str
+    requires: tuple[str, ...]
+    packages: tuple[str, ...]
+    evidence: str = ""
+    # modules it imports at start-up but never uses for these conversions (TF Decision Forests,
+    # built for one TF only): empty modules, so it starts beside any TensorFlow
+    stubs: tuple[str, ...] = ()
+
+    @property
+    def ident(self) -> str:
+        """What the artifacts it writes are keyed by: a new version or package re-converts."""
+        return ";".join((self.name, self.version, *self.packages, *("stub:" + s for s in self.stubs)))
 
 
 @dataclass(frozen=True)
@@ -111,23 +149,34 @@ class Catalog:
     keras3_support: tuple[tuple[str, str, str], ...] = ()
     # (environment, why): where `check` loads a model for real when no version is named
     check_spread: tuple[tuple[str, str], ...] = ()
+    converters: tuple[Converter, ...] = ()  # newest first within each name
 
     def block(self, name: str) -> Block:
         return {b.name: b for b in self.blocks}[name]
 
+    def _blocks_for(self, names: Iterable[str], fmt: str) -> list[Block]:
+        """The blocks of `names` that may cross `fmt`: only its own where a block claims it."""
+        owners = {b.name for b in self.blocks if b.exclusive and b.formats and fmt in b.formats}
+        return [self.block(n) for n in names if not owners or n in owners]
+
     def crosses(self, producer: TFRelease, consumer: TFRelease, fixture: str, fmt: str) -> bool:
         """Does `consumer` load `producer`'s artifact of (fixture, format)? Yes when a block
-        that both are in covers it."""
-        return any(self.block(b).covers(fixture, fmt) for b in producer.blocks
-                   if b in consumer.blocks)  # fmt: skip
+        that both are in covers it (and lets that kind of environment load)."""
+        shared = [b for b in producer.blocks if b in consumer.blocks]
+        return any(b.covers(fixture, fmt) and (b.consumer_kinds is None
+                                               or consumer.kind in b.consumer_kinds)
+                   for b in self._blocks_for(shared, fmt))  # fmt: skip
 
     def produces(self, producer: TFRelease, fixture: str, fmt: str) -> bool:
         """Is (fixture, format) asked of `producer`: covered by one of its blocks?"""
-        return any(self.block(b).covers(fixture, fmt) for b in producer.blocks)
+        return not producer.produces_nothing and any(
+            b.covers(fixture, fmt) for b in self._blocks_for(producer.blocks, fmt)
+        )
 
     def peers(self, consumer: TFRelease, selected: Iterable[TFRelease]) -> list[TFRelease]:
         """The producers of `selected` whose artifacts `consumer` loads (a shared block)."""
-        return [p for p in selected if set(p.blocks) & set(consumer.blocks)]
+        return [p for p in selected
+                if not p.produces_nothing and set(p.blocks) & set(consumer.blocks)]  # fmt: skip
 
     def by_minor(self) -> dict[str, TFRelease]:
         return {r.minor: r for r in self.releases}
@@ -186,9 +235,12 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
         if name == MAIN_BLOCK:
             continue
         fmts, fxs = entry.get("formats"), entry.get("fixtures")
+        kinds = entry.get("consumer_kinds")
         blocks.append(Block(
             name, formats=tuple(fmts) if fmts is not None else None,
             fixtures=tuple(fxs) if fxs is not None else None, doc=entry.get("doc", ""),
+            exclusive=bool(entry.get("exclusive", False)),
+            consumer_kinds=tuple(kinds) if kinds is not None else None,
         ))  # fmt: skip
     # a block may also name environments of the catalog as members (e.g. the TensorFlow
     # releases an add-on variant is compared with)
@@ -198,6 +250,8 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
     bases = {r.minor: r for r in releases}
     for entry in data.get("variant", []):
         releases.append(_variant(entry, bases, {b.name for b in blocks}))
+    for entry in data.get("runtime", []):
+        releases.append(_runtime(entry, {b.name for b in blocks}))
     releases = [
         replace(r, blocks=r.blocks + tuple(sorted(b for b, m in members.items() if r.minor in m
                                                   and b not in r.blocks)))
@@ -217,6 +271,12 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
             (tf, v["works"], v["metadata"]) for tf, v in data.get("keras3_support", {}).items()
         ),  # fmt: skip
         check_spread=tuple((k, str(v)) for k, v in data.get("check_spread", {}).items()),
+        converters=tuple(
+            Converter(str(c["name"]), str(c["version"]), tuple(c.get("requires", ())),
+                      tuple(c["packages"]), c.get("evidence", ""),
+                      tuple(c.get("stubs", ())))  # fmt: skip
+            for c in data.get("converter", [])
+        ),
     )
 
 
@@ -252,4 +312,29 @@ def _variant(entry: dict, bases: dict[str, TFRelease], blocks: set[str]) -> TFRe
         evidence=entry.get("evidence", ""),
         imports=tuple(entry.get("imports", ())),
         kind=kind,
+    )
+
+
+def _runtime(entry: dict, blocks: set[str]) -> TFRelease:
+    """A [[runtime]] entry: an environment without TensorFlow (`package==version` and its pins,
+    `npm` packages beside it), in the blocks of the formats it reads, never a producer."""
+    unknown = set(entry.get("blocks", ())) - blocks
+    if unknown or not entry.get("blocks"):
+        raise ValueError(f"runtime {entry['name']}: blocks must name known blocks, not {unknown}")
+    env = dict(entry.get("env", {}))
+    env["TFMATRIX_RUNTIME"] = str(entry["name"])  # the guest imports no TensorFlow
+    return TFRelease(
+        version=str(entry["version"]),
+        python=str(entry["python"]),
+        package=entry["package"],
+        pins=tuple(entry.get("pins", ())),
+        env=tuple(sorted(env.items())),
+        default=entry.get("default", True),
+        notes=entry.get("notes", ""),
+        blocks=tuple(entry["blocks"]),
+        evidence=entry.get("evidence", ""),
+        kind="runtime",
+        runtime=str(entry["name"]),
+        npm=tuple(entry.get("npm", ())),
+        install=entry.get("install", ""),
     )

@@ -30,9 +30,19 @@ RULES = (
      r"Select TensorFlow op\(s\)|Regular TensorFlow ops are not supported by this interpreter|"
      r"Encountered unresolved custom op: (?P<op>Flex\w+)", "{op}"),
     ("tflite_custom_op", r".*", r"Encountered unresolved custom op: (?P<op>[\w>.]+)", "{op}"),
+    # the op is named further down the converter's message than its first line: found first
     ("converter_unsupported_op", r".*",
-     r"'tf\.(?P<op>\w+)' op is neither a custom op nor a flex op|Some ops are not supported by "
-     r"the native TFLite runtime|ConverterError", "{op}"),
+     r"'tf\.(?P<op>\w+)' op is neither a custom op nor a flex op", "{op}"),
+    ("converter_unsupported_op", r".*",
+     r"Some ops are not supported by the native TFLite runtime|ConverterError", ""),
+    # TensorFlow.js (its Error line, from Node): a Keras config its layers cannot rebuild (an
+    # InputLayer of Keras 3 has `batch_shape`, not `batchInputShape`), or an op it lacks
+    ("tfjs_layer_config", r"NodeError", r"An InputLayer should be passed either a",
+     "InputLayer without batchInputShape"),
+    ("tfjs_layer_config", r"NodeError", r"Unknown layer: (?P<layer>\w+)|"
+     r"Improper config format|Unknown (?:initializer|regularizer|constraint|activation): "
+     r"(?P<what>\w+)", "{layer}{what}"),
+    ("tfjs_unsupported_op", r"NodeError", r"Op is not supported: (?P<op>\w+)", "{op}"),
     # missing_op and op_changed before graphdef_too_new: TF 1.x-style loaders append the
     # forward-compatibility note to them, and the op (or attribute) is what a user acts on
     ("missing_op", r".*",

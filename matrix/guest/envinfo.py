@@ -1,5 +1,6 @@
 """What is installed in this environment: versions of Python, TensorFlow, Keras, numpy, and
-every distribution. `python -m matrix.guest.envinfo` prints it as JSON (imports TensorFlow)."""
+every distribution (and npm package). `python -m matrix.guest.envinfo` prints it as JSON
+(imports TensorFlow, except in a runtime without it)."""
 
 import json
 import os
@@ -37,20 +38,71 @@ def keras_version(tf):
 
 
 def describe(tf, import_seconds=None):
+    """The environment's versions; `tf` is None in a runtime without TensorFlow (LiteRT,
+    tflite-runtime, TensorFlow.js), which says what it is instead."""
     np = sys.modules.get("numpy")
-    return {
+    info = {
         "python": platform.python_version(),
-        "tensorflow": tf.__version__,
+        "tensorflow": tf.__version__ if tf is not None else None,
         "tf_git_version": getattr(getattr(tf, "version", None), "GIT_VERSION", None),
-        "keras": keras_version(tf),
+        "keras": keras_version(tf) if tf is not None else None,
         "numpy": np.__version__ if np else None,
         "import_seconds": import_seconds,
         "legacy_keras_env": os.environ.get("TF_USE_LEGACY_KERAS"),
     }
+    if runtime_name():
+        info["runtime"] = runtime_name()
+        info["npm"] = npm_packages()
+        if info["npm"]:
+            info["node"] = node_version()
+    return info
+
+
+def runtime_name():
+    """The runtime family of an environment without TensorFlow (set by the host), or None."""
+    return os.environ.get("TFMATRIX_RUNTIME") or None
+
+
+def node_modules():
+    """Where a TensorFlow.js environment's npm packages are: ENV/node/node_modules."""
+    return os.path.join(sys.prefix, "node", "node_modules")
+
+
+def npm_packages():
+    """{name: version} of the npm packages installed in this environment (TensorFlow.js)."""
+    found = {}
+    root = node_modules()
+    if not os.path.isdir(root):
+        return found
+    for scope in sorted(os.listdir(root)):
+        names = [scope]
+        if scope.startswith("@"):
+            names = [scope + "/" + n for n in sorted(os.listdir(os.path.join(root, scope)))]
+        for name in names:
+            path = os.path.join(root, name, "package.json")
+            if os.path.exists(path):
+                with open(path) as f:
+                    found[name] = json.load(f).get("version")
+    return found
+
+
+def node_version():
+    import subprocess
+
+    try:
+        out = subprocess.run(["node", "--version"], stdout=subprocess.PIPE, timeout=60)
+        return out.stdout.decode().strip().lstrip("v") or None
+    except (OSError, subprocess.SubprocessError):
+        return None
 
 
 def import_tensorflow():
-    """Import TensorFlow quietly and in eager (TF2) mode; return (tf, seconds)."""
+    """Import TensorFlow quietly and in eager (TF2) mode; return (tf, seconds). A runtime
+    without TensorFlow imports none: (None, 0.0)."""
+    if runtime_name():
+        import numpy  # noqa: F401  (its version is described; the loaders use it)
+
+        return None, 0.0
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     start = time.time()
     import tensorflow as tf

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import sys
 import tempfile
 import time
 import traceback
@@ -39,8 +40,15 @@ def produce(tf, info, task):
         module = load_fixture(task["fixture_path"])
         manifest["kind"] = module.KIND
         manifest["call"] = convention(module)
-        manifest["tolerance"] = getattr(module, "TOLERANCE", None)
+        converter = task.get("converter") or {}
+        if converter.get("path") and converter["path"] not in sys.path:
+            sys.path.append(converter["path"])  # last: the environment's packages come first
+        if converter:
+            manifest["converter"] = dict((k, converter[k]) for k in ("name", "version"))
         saver = guest_module("formats", task["format_module"])
+        # a lossy format (quantization) says how far its outputs may be; else the fixture
+        manifest["tolerance"] = getattr(saver, "TOLERANCE", None) or getattr(
+            module, "TOLERANCE", None)  # fmt: skip
         os.chdir(scratch)
         obj = module.build()
         inputs = module.inputs()

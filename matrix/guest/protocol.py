@@ -94,6 +94,8 @@ class ProduceTask:
     produce_key: str
     kind: Optional[str] = None  # the fixture's KIND, as the host read it
     producer: Dict[str, Any] = field(default_factory=dict)  # minor, env_id
+    # a converter installed beside TF for this format: name, version, path (put on sys.path)
+    converter: Dict[str, Any] = field(default_factory=dict)
     op: str = "produce"
 
 

@@ -13,12 +13,13 @@ Keys (sha256 of their parts):
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from matrix.catalog.availability import Facts, unmet
 from matrix.catalog.fixtures import Fixture
+from matrix.catalog.releases import Converter
 from matrix.catalog.registry import FormatSpec, LoaderSpec, formats
 from matrix.guest.protocol import HARNESS_VERSION, SAVER_VERSION, Status
 
@@ -33,6 +34,17 @@ class ArtifactPlan:
     format: FormatSpec
     produce_key: str
     not_applicable: str | None  # why this producer cannot write it at all, or None
+    converter: Converter | None = None  # installed beside the producer for this format
+
+
+def choose_converter(
+    name: str, facts: Facts, converters: Sequence[Converter]
+) -> Converter | None:
+    """The first (newest) converter called `name` whose requirements the producer meets."""
+    for c in converters:
+        if c.name == name and unmet(c.requires, facts) is None:
+            return c
+    return None
 
 
 def plan_artifacts(
@@ -40,10 +52,12 @@ def plan_artifacts(
     facts: Facts,
     fixtures: list[Fixture],
     wanted: Callable[[str, str], bool] | None = None,
+    converters: Sequence[Converter] = (),
 ) -> list[ArtifactPlan]:
     """Every (fixture, format) a producer environment is asked for (`wanted(fixture, format)`:
     what its blocks cover; None: everything). A format or fixture that does not exist in this
-    version is NOT_APPLICABLE here, without a worker."""
+    version is NOT_APPLICABLE here, without a worker; so is a format whose converter (data:
+    `converters`) has no version that works beside this TensorFlow."""
     plans = []
     known = formats()
     for fx in fixtures:
@@ -51,9 +65,14 @@ def plan_artifacts(
             if wanted is not None and not wanted(fx.name, name):
                 continue  # outside every block this environment is in: no artifact at all
             fmt = known[name]
-            key = sha(env_id, fx.sha256, fmt.sha256, name, HARNESS_VERSION, SAVER_VERSION)
+            conv = choose_converter(fmt.converter, facts, converters) if fmt.converter else None
+            parts = (env_id, fx.sha256, fmt.sha256, name, HARNESS_VERSION, SAVER_VERSION)
+            key = sha(*parts, conv.ident) if conv else sha(*parts)
             why = None
-            if fx.kind not in fmt.kinds:
+            if fmt.converter and conv is None:
+                why = (f"format {name} is not written here: no {fmt.converter} version of "
+                       f"the catalog converts beside this TensorFlow")  # fmt: skip
+            elif fx.kind not in fmt.kinds:
                 why = f"{name} cannot hold a {fx.kind} object"
             else:
                 missing = unmet(fmt.requires, facts)
@@ -63,7 +82,7 @@ def plan_artifacts(
                     missing = unmet(fx.requires, facts)
                     if missing:
                         why = f"fixture {fx.name} cannot be built here: it {missing}"
-            plans.append(ArtifactPlan(fx, fmt, key, why))
+            plans.append(ArtifactPlan(fx, fmt, key, why, conv))
     return plans
 
 

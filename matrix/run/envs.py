@@ -48,12 +48,16 @@ class Environment:
         return self.path / "bin" / "python"
 
     def process_env(self) -> dict[str, str]:
-        return guest_process_env(self.release)
+        return guest_process_env(self.release, self.path)
 
 
-def guest_process_env(release: TFRelease) -> dict[str, str]:
-    """Environment variables for every guest process of `release`."""
+def guest_process_env(release: TFRelease, path: Path | None = None) -> dict[str, str]:
+    """Environment variables for every guest process of `release` (in the environment at
+    `path`: its bin/ first on PATH, as when a user activates it; TF 1.15's TFLite converter
+    runs the `toco_from_protos` it installs there)."""
     env = dict(os.environ)
+    if path is not None:
+        env["PATH"] = os.pathsep.join((str(path / "bin"), env.get("PATH", "")))
     for key in ("PYTHONHOME", "VIRTUAL_ENV", "TF_USE_LEGACY_KERAS", "KERAS_BACKEND"):
         env.pop(key, None)
     env.update(
@@ -140,6 +144,8 @@ def env_id_for(release: TFRelease, lock_text: str) -> str:
     h.update(f"python={release.python};env={sorted(release.env)}".encode())
     if release.imports:  # checked when the environment is made (no part of older ids)
         h.update(f";imports={sorted(release.imports)}".encode())
+    if release.npm:
+        h.update(f";npm={list(release.npm)}".encode())
     return h.hexdigest()[:16]
 
 
@@ -212,6 +218,8 @@ def _create_env(release: TFRelease, home: Home, env_id: str, log) -> Environment
     _stamp_path(home, release).unlink(missing_ok=True)
     _create_venv(interpreter, path)
     _install(path, lock_path(release, home))
+    if release.npm:
+        _install_npm(path, release.npm)
     info = _probe(release, path)
     info["install_seconds"] = round(time.time() - start, 1)
     stamp = {
@@ -258,12 +266,28 @@ def _install(path: Path, lock: Path) -> None:
     _run_install_step(cmd, "install")
 
 
+NODE_DIR = "node"  # beside the venv's bin/: the npm packages of a TensorFlow.js environment
+
+
+def _install_npm(path: Path, packages: tuple[str, ...]) -> None:
+    """npm packages (exact versions, from the catalog) into ENV/node/node_modules, where the
+    guest's Node script finds them."""
+    npm = shutil.which("npm")
+    if npm is None:
+        raise EnvUnavailable(EnvStatus.INSTALL_FAILED.value, "npm is needed (Node.js)")
+    target = path / NODE_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "package.json").write_text('{"private": true}\n', encoding="utf-8")
+    _run_install_step([npm, "install", "--prefix", str(target), "--no-audit", "--no-fund",
+                       "--save-exact", "--loglevel=error", *packages], "npm install")  # fmt: skip
+
+
 def _probe(release: TFRelease, path: Path) -> dict:
     out = subprocess.run(
         [str(path / "bin" / "python"), "-m", "matrix.guest.envinfo", *release.imports],
         capture_output=True,
         text=True,
-        env=guest_process_env(release),
+        env=guest_process_env(release, path),
         timeout=600,
     )
     if out.returncode != 0:  # the environment's folder is this machine's: a placeholder

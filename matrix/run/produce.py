@@ -11,6 +11,8 @@ from matrix.catalog.fixtures import Fixture, load_fixtures
 from matrix.guest import protocol
 from matrix.guest.protocol import ProduceTask
 from matrix.plan.cells import plan_artifacts
+from matrix.run.converters import ensure_converter
+from matrix.run.envs import EnvUnavailable
 from matrix.run.progress import Progress
 from matrix.run.session import DEFAULT_CELL_TIMEOUT, Log, StepSummary, open_env, supervise
 from matrix.run.stopping import Stop
@@ -44,7 +46,9 @@ def produce(
     with exclusive_lock(home.artifacts_lock(release.name), log):
         tasks = []
         wanted = partial(catalog.produces, release)
-        for plan in plan_artifacts(env.env_id, facts_of(env.info), fixtures, wanted):
+        plans = plan_artifacts(env.env_id, facts_of(env.info), fixtures, wanted,
+                               catalog.converters)  # fmt: skip
+        for plan in plans:
             out = home.artifact_dir(release.name, plan.fixture.name, plan.format.name)
             if reusable(out / protocol.MANIFEST_NAME, plan.produce_key, timeout):
                 summary.cached += 1
@@ -54,9 +58,20 @@ def produce(
                 format=plan.format.name, format_module=plan.format.name, out_dir=str(out),
                 produce_key=plan.produce_key, kind=plan.fixture.kind, producer=producer,
             )  # fmt: skip
-            if plan.not_applicable:  # decided here: no worker needed
+            why = plan.not_applicable
+            if why is None and plan.converter is not None:
+                try:
+                    path = ensure_converter(home, plan.converter, env, log)
+                except EnvUnavailable as exc:  # this format is not written; the rest are
+                    write_host_manifest(asdict(task), env.info, protocol.Status.SAVE_FAILED, {
+                        "error_category": exc.category, "message": exc.reason})  # fmt: skip
+                    summary.computed += 1
+                    continue
+                task.converter = {"name": plan.converter.name,
+                                  "version": plan.converter.version, "path": str(path)}  # fmt: skip
+            if why:  # decided here: no worker needed
                 write_host_manifest(asdict(task), env.info, protocol.Status.NOT_APPLICABLE,
-                                    {"message": plan.not_applicable})  # fmt: skip
+                                    {"message": why})  # fmt: skip
                 summary.computed += 1
                 continue
             tasks.append(asdict(task))
@@ -77,5 +92,10 @@ def produce(
             if overall is not None:
                 overall.advance()
 
-        supervise(summary, "produce", env, tasks, on_result, timeout, home, log, stop)
+        # a converter installed beside TF (tensorflowjs imports jax) runs in a worker of its
+        # own, after the others: imported into a worker that goes on converting to TFLite, it
+        # made the TFLite converter abort (seen with TF 2.16)
+        for group in ([t for t in tasks if not t["converter"]], [t for t in tasks if t["converter"]]):
+            if group and not (stop is not None and stop.is_set()):
+                supervise(summary, "produce", env, group, on_result, timeout, home, log, stop)
     return summary

@@ -48,7 +48,9 @@ def _signal_name(returncode: int | None) -> str:
 
 def _tail(path: Path, offset: int = 0, lines: int = 3) -> str:
     """What this worker last wrote to its log (the log is shared by successive workers):
-    faulthandler's 'Fatal Python error' line when there is one, else the last lines."""
+    faulthandler's 'Fatal Python error' line when there is one, after the native library's
+    own last words where it left some (`LLVM ERROR: …` of the TFLite converter, an absl
+    `Check failed`), else the last lines."""
     try:
         with open(path, "rb") as f:
             f.seek(offset)
@@ -57,6 +59,10 @@ def _tail(path: Path, offset: int = 0, lines: int = 3) -> str:
         return ""
     kept = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
     fatal = [ln for ln in kept if ln.startswith("Fatal Python error")]
+    native = [ln for ln in kept if ln.startswith(("LLVM ERROR", "terminate called"))
+              or "Check failed" in ln]  # fmt: skip
+    if fatal and native:
+        return f"{native[-1][:300]} | {fatal[-1]}"[-500:]
     return (fatal[-1] if fatal else " | ".join(kept[-lines:]))[-500:]
 
 

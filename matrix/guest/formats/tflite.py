@@ -1,5 +1,7 @@
-"""TFLiteConverter: the model as a .tflite flatbuffer (float32, no quantization), converted by the
-producer's own TensorFlow from the SavedModel it writes (`tf.saved_model.save`)."""
+"""TFLiteConverter: the model as a .tflite flatbuffer (float32, no quantization, TFLite builtin
+ops only: the converter's defaults), converted by the producer's own TensorFlow from the
+SavedModel it writes (`tf.saved_model.save`). Every fixture saved as a SavedModel is converted.
+"""
 
 import os
 import shutil
@@ -14,13 +16,22 @@ CONTAINER = "tflite"
 KINDS = ("keras", "module", "object")
 REQUIRES = ()
 ORDER = 90
+DERIVED_FROM = "saved_model"
 
 
 def save(tf, obj, directory, fixture):
+    return convert(tf, obj, directory, fixture)
+
+
+def convert(tf, obj, directory, fixture, configure=None):
+    """Save `obj` as a SavedModel in scratch space, convert it (`configure(tf, converter)` sets
+    the options of a variant), write model.tflite."""
     scratch = tempfile.mkdtemp(prefix="tfmatrix-tflite-")
     try:
         entry = save_saved_model(tf, obj, scratch, fixture)
         converter = tf2(tf).lite.TFLiteConverter.from_saved_model(os.path.join(scratch, entry))
+        if configure is not None:
+            configure(tf2(tf), converter)
         flatbuffer = converter.convert()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -1,20 +1,36 @@
-"""tf.lite.Interpreter(model_path): the TFLite runtime inside TensorFlow, fed by the model's
-signature where the runtime reads signatures (TF >= 2.5), else by its input tensors in order."""
+"""The TFLite interpreter of the environment, on a .tflite file: `tf.lite.Interpreter` in a
+TensorFlow, the standalone runtime's own in a runtime environment (its module named by the
+catalog: `ai_edge_litert.interpreter` for LiteRT, `tflite_runtime.interpreter`), fed by the
+model's signature where the runtime reads signatures (TF >= 2.5), else by its input tensors."""
+
+import importlib
+import os
 
 from matrix.guest.calling import SERVING_KEY, match_inputs
 from matrix.guest.tfcompat import tf2
 
-NAME = "tf.lite.Interpreter"
-DOC = "tf.lite.Interpreter(model_path=f).get_signature_runner()(**inputs) (TF < 2.5: tensors)"
+NAME = "TFLite Interpreter"
+DOC = ("Interpreter(model_path=f).get_signature_runner()(**inputs): tf.lite's in TensorFlow, "
+       "ai_edge_litert's in LiteRT, tflite_runtime's in tflite-runtime (no signatures: tensors)")
 CONTAINERS = ("tflite",)
 KINDS = ("keras", "module", "object")
 REQUIRES = ()
 KERAS = None
 ORDER = 90
 
+# set by the host from the catalog for a runtime environment without TensorFlow
+MODULE_VARIABLE = "TFMATRIX_TFLITE_INTERPRETER"
+
+
+def interpreter_class(tf):
+    name = os.environ.get(MODULE_VARIABLE)
+    if name:
+        return importlib.import_module(name).Interpreter
+    return tf2(tf).lite.Interpreter
+
 
 def load(tf, path, inputs, case):
-    interpreter = tf2(tf).lite.Interpreter(model_path=path)
+    interpreter = interpreter_class(tf)(model_path=path)
     case.returned = "Interpreter"
     signatures = interpreter.get_signature_list() if hasattr(
         interpreter, "get_signature_list") else {}  # fmt: skip

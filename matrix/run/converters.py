@@ -1,0 +1,51 @@
+"""Converters installed beside a producer's TensorFlow only for the formats that need them
+(tensorflowjs): each version in a folder of its own (`ENVS/converters/NAME-VERSION-pyX.Y-ID`),
+put at the end of the producer worker's path, so the environment (its lock, its id, every cell
+keyed by it) stays as it is."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from pathlib import Path
+
+from matrix.catalog.releases import Converter
+from matrix.guest.vocabulary import EnvStatus
+from matrix.run.envs import Environment, EnvUnavailable, _last_line, _uv
+from matrix.store.layout import Home
+from matrix.store.results import exclusive_lock
+
+DONE = ".installed"
+
+
+def converter_dir(home: Home, conv: Converter, env: Environment) -> Path:
+    ident = hashlib.sha256(conv.ident.encode()).hexdigest()[:10]
+    return home.envs / "converters" / f"{conv.name}-{conv.version}-py{env.release.python}-{ident}"
+
+
+def ensure_converter(home: Home, conv: Converter, env: Environment, log=print) -> Path:
+    """The folder holding `conv`'s packages for `env`'s Python, installed when missing (no
+    dependencies: the catalog lists every package it imports). Raises EnvUnavailable."""
+    target = converter_dir(home, conv, env)
+    if (target / DONE).exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with exclusive_lock(target.with_suffix(".lock"), log):
+        if (target / DONE).exists():
+            return target
+        uv = _uv()
+        if uv is None:
+            raise EnvUnavailable(EnvStatus.INSTALL_FAILED.value, "uv is needed for converters")
+        log(f"{env.release.name}: installing {conv.name} {conv.version} beside it")
+        cmd = [uv, "pip", "install", "--quiet", "--no-deps", "--target", str(target),
+               "--python", str(env.python), *conv.packages]  # fmt: skip
+        out = subprocess.run(cmd, capture_output=True, text=True)
+        if out.returncode != 0:
+            raise EnvUnavailable(EnvStatus.INSTALL_FAILED.value,
+                                 f"{conv.name} {conv.version}: {_last_line(out.stderr)}")  # fmt: skip
+        for module in conv.stubs:  # imported at start-up, never used by these conversions
+            stub = target / module.replace(".", "/") / "__init__.py"
+            stub.parent.mkdir(parents=True, exist_ok=True)
+            stub.write_text(f'"""Empty: {conv.name} imports it, these conversions never use it."""\n')
+        (target / DONE).write_text(conv.ident + "\n", encoding="utf-8")
+    return target
