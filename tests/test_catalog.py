@@ -2,8 +2,8 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-from matrix.catalog.order import minor_key
 from matrix.catalog import UnknownVersion, load_catalog
+from matrix.catalog.order import minor_key
 
 
 def test_one_entry_per_minor_from_1_15_to_newest():

@@ -1,6 +1,6 @@
 """TFLite in the matrix (issue: converters and edge runtimes): the `tflite` format converted by
 the producer's own TF, its op codes and versions in the manifest, `tf.lite.Interpreter` of
-another TF running it, outputs compared like every cell's."""
+another TF running it, outputs compared like every cell's. LiteRT and TF.js: test_edge.py."""
 
 import json
 
@@ -33,6 +33,6 @@ def test_each_interpreter_runs_what_the_other_tf_converted(matrix_run, home, rel
     for producer in names:
         for consumer in names:
             cell = got[(producer, consumer)]
-            assert cell["loader"] == "tf.lite.Interpreter"
+            assert cell["loader"] == "TFLite Interpreter"
             assert cell["status"] == "PASS", cell  # outputs within tolerance of the producer's
             assert cell["max_abs_error"] is not None and cell["max_abs_error"] < 1e-4

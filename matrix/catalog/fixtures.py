@@ -1,8 +1,9 @@
 """The fixture catalog (`fixtures/*.py`), read on the host without importing TensorFlow.
 
 A fixture declares, as literals: KIND, FORMATS (the formats a converter derives from one of
-them, such as TFLite from a SavedModel, are added without being named), and optionally REQUIRES (PEP 508 requirements
-on the producer environment: the oldest TF or Keras it can be built in), CLAIM (a widely
+them, such as TFLite from a SavedModel, are added without being named), and optionally
+REQUIRES (PEP 508 requirements on the producer environment: the oldest TF or Keras it can be
+built in), CLAIM (a widely
 repeated claim it tests), CUSTOM_OBJECTS (class names a loader may pass as custom_objects)
 and CALL (how the model is called: "list", "dict" or "positional").
 """

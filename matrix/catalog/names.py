@@ -23,7 +23,9 @@ def family(minor: str) -> str:
     known = _catalog_kinds().get(minor)
     if known:
         return known
-    variant = minor.partition("+")[2]
+    base, _, variant = minor.partition("+")
+    if base[:1].isalpha() and base != "nightly":  # litert2.3, tfjs4.22: no TensorFlow
+        return "runtime"
     return "release" if not variant else "keras" if variant.startswith("keras") else "addon"
 
 

@@ -135,7 +135,8 @@ class Converter:
     @property
     def ident(self) -> str:
         """What the artifacts it writes are keyed by: a new version or package re-converts."""
-        return ";".join((self.name, self.version, *self.packages, *("stub:" + s for s in self.stubs)))
+        stubs = ("stub:" + s for s in self.stubs)
+        return ";".join((self.name, self.version, *self.packages, *stubs))
 
 
 @dataclass(frozen=True)
@@ -272,9 +273,14 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
         ),  # fmt: skip
         check_spread=tuple((k, str(v)) for k, v in data.get("check_spread", {}).items()),
         converters=tuple(
-            Converter(str(c["name"]), str(c["version"]), tuple(c.get("requires", ())),
-                      tuple(c["packages"]), c.get("evidence", ""),
-                      tuple(c.get("stubs", ())))  # fmt: skip
+            Converter(
+                str(c["name"]),
+                str(c["version"]),
+                tuple(c.get("requires", ())),
+                tuple(c["packages"]),
+                c.get("evidence", ""),
+                tuple(c.get("stubs", ())),
+            )  # fmt: skip
             for c in data.get("converter", [])
         ),
     )

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from matrix.catalog.availability import Facts, unmet
 from matrix.catalog.fixtures import Fixture
-from matrix.catalog.releases import Converter
 from matrix.catalog.registry import FormatSpec, LoaderSpec, formats
+from matrix.catalog.releases import Converter
 from matrix.guest.protocol import HARNESS_VERSION, SAVER_VERSION, Status
 
 
@@ -37,9 +37,7 @@ class ArtifactPlan:
     converter: Converter | None = None  # installed beside the producer for this format
 
 
-def choose_converter(
-    name: str, facts: Facts, converters: Sequence[Converter]
-) -> Converter | None:
+def choose_converter(name: str, facts: Facts, converters: Sequence[Converter]) -> Converter | None:
     """The first (newest) converter called `name` whose requirements the producer meets."""
     for c in converters:
         if c.name == name and unmet(c.requires, facts) is None:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from matrix.catalog import load_catalog
+from matrix.catalog.names import family
 from matrix.catalog.names import ranges as _ranges
 from matrix.guest.vocabulary import ATTEMPTED, EnvStatus
 from matrix.report import findings
@@ -36,7 +37,8 @@ def environments(home: Home, versions: list[str]) -> list[dict]:
                           reason="the consumer job of this version sent no results")  # fmt: skip
         info = record.get("info", {})
         rows.append({
-            "tf": minor, "release": release.version, "package": release.package,
+            "tf": minor, "release": release.version,
+            "package": ", ".join(p.rpartition("@")[0] for p in release.npm) or release.package,
             "python": info.get("python", release.python), "status": record.get("status"),
             "tensorflow": info.get("tensorflow"), "keras": info.get("keras"),
             "add-ons": addons(release.imports, info.get("packages", {})),
@@ -79,7 +81,7 @@ def pivot(
     unavailable = unavailable or {}
     table = cell_texts(df).unstack("consumer") if len(df) else pd.DataFrame()
     shown = _shown(df, versions, unavailable)
-    table = table.reindex(index=shown, columns=shown).astype(object).fillna("")
+    table = table.reindex(index=producers_of(shown), columns=shown).astype(object).fillna("")
     for v, why in unavailable.items():
         if v in table.index:
             table.loc[v, :] = why
@@ -101,7 +103,12 @@ def pass_rate(df: pd.DataFrame, versions: list[str]) -> pd.DataFrame:
         .unstack("consumer")
     )
     present = _shown(df, versions)
-    return rate.reindex(index=present, columns=present)
+    return rate.reindex(index=producers_of(present), columns=present)
+
+
+def producers_of(versions: list[str]) -> list[str]:
+    """The rows of a grid: every environment but the runtimes, which only load (columns)."""
+    return [v for v in versions if family(v) != "runtime"]
 
 
 def _shown(df: pd.DataFrame, versions: list[str], also=()) -> list[str]:

@@ -41,11 +41,11 @@ def ensure_converter(home: Home, conv: Converter, env: Environment, log=print) -
                "--python", str(env.python), *conv.packages]  # fmt: skip
         out = subprocess.run(cmd, capture_output=True, text=True)
         if out.returncode != 0:
-            raise EnvUnavailable(EnvStatus.INSTALL_FAILED.value,
-                                 f"{conv.name} {conv.version}: {_last_line(out.stderr)}")  # fmt: skip
+            why = f"{conv.name} {conv.version}: {_last_line(out.stderr)}"
+            raise EnvUnavailable(EnvStatus.INSTALL_FAILED.value, why)
         for module in conv.stubs:  # imported at start-up, never used by these conversions
             stub = target / module.replace(".", "/") / "__init__.py"
             stub.parent.mkdir(parents=True, exist_ok=True)
-            stub.write_text(f'"""Empty: {conv.name} imports it, these conversions never use it."""\n')
+            stub.write_text(f'"""Empty: {conv.name} imports it, never uses it here."""\n')
         (target / DONE).write_text(conv.ident + "\n", encoding="utf-8")
     return target

@@ -105,7 +105,9 @@ def rate(records: list[dict]) -> float:
     return max(1.0, 2 / (sum(seconds) / len(seconds)))  # two workers at once on two cores
 
 
-def published_loads(path: Path | None = None, fixtures: set[str] | None = None) -> Counter:
+def published_loads(
+    path: Path | None = None, fixtures: set[str] | None = None, formats: set[str] | None = None
+) -> Counter:
     """Loads per (producer, consumer) in the published run, of `fixtures` (None: all): what a
     run of those pairs will load again (standard library only: the run needs no report
     library). A fixture the published run does not have counts as its average fixture."""
@@ -115,7 +117,9 @@ def published_loads(path: Path | None = None, fixtures: set[str] | None = None) 
         with gzip.open(path or PUBLISHED_CELLS, "rt", newline="") as f:
             for row in csv.DictReader(f):
                 every.add(row.get("fixture"))
-                if row["status"] in LOADED and (fixtures is None or row.get("fixture") in fixtures):
+                if (row["status"] in LOADED
+                        and (fixtures is None or row.get("fixture") in fixtures)
+                        and (formats is None or row.get("format") in formats)):  # fmt: skip
                     found[row["producer"], row["consumer"]] += 1
     except (OSError, EOFError, KeyError, csv.Error):
         pass
@@ -128,14 +132,22 @@ def published_loads(path: Path | None = None, fixtures: set[str] | None = None) 
 
 
 def forecast(
-    home: Home, releases: list[TFRelease], catalog: Catalog, fixtures: set[str] | None = None
+    home: Home,
+    releases: list[TFRelease],
+    catalog: Catalog,
+    fixtures: set[str] | None = None,
+    formats: set[str] | None = None,
 ) -> str:
     """What the run is about to do, before it spends anything: environments to create, and
     the loads still to compute, estimated from the published run's (per pair of environments;
     a pair it does not have counts as an average one) less those already stored here."""
     names = [r.minor for r in releases]
     missing = [r for r in releases if read_stamp(home, r) is None]
-    published = published_loads(fixtures=fixtures)
+    published = published_loads(fixtures=fixtures, formats=formats)
+    if not published and formats is not None:  # a new format: nothing to estimate it from
+        return (f"plan: {len(releases)} environments ({len(missing)} to create); the "
+                f"published run has no loads of {', '.join(sorted(formats))} to estimate "
+                "the work from")  # fmt: skip
     average = sum(published.values()) / len(published) if published else 0.0
     expected = sum(
         published.get((p.minor, c.minor), average)
@@ -144,7 +156,8 @@ def forecast(
     records = read_results(home)  # read once: what is stored, and how fast it went
     stored = sum(1 for rec in records if rec.get("status") in LOADED
                  and rec.get("producer") in names and rec.get("consumer") in names
-                 and (fixtures is None or rec.get("fixture") in fixtures))  # fmt: skip
+                 and (fixtures is None or rec.get("fixture") in fixtures)
+                 and (formats is None or rec.get("format") in formats))  # fmt: skip
     pending = max(0, round(expected) - stored)
     text = (f"plan: {len(releases)} environments ({len(missing)} to create), about {pending} "
             f"loads to compute")  # fmt: skip
@@ -179,8 +192,9 @@ def run_matrix(
     end; what finished is stored."""
     home.ensure()
     chosen = None if fixtures is None else {f.name for f in fixtures}
+    chosen_formats = None if fixtures is None else {x for f in fixtures for x in f.formats}
     fixtures = load_fixtures() if fixtures is None else fixtures
-    log(forecast(home, releases, catalog, chosen))
+    log(forecast(home, releases, catalog, chosen, chosen_formats))
     overall = Progress("matrix", 0, log, every=15)
 
     def guarded(step: Callable[..., StepSummary], release: TFRelease, **kw) -> StepSummary:

@@ -95,7 +95,8 @@ def produce(
         # a converter installed beside TF (tensorflowjs imports jax) runs in a worker of its
         # own, after the others: imported into a worker that goes on converting to TFLite, it
         # made the TFLite converter abort (seen with TF 2.16)
-        for group in ([t for t in tasks if not t["converter"]], [t for t in tasks if t["converter"]]):
+        plain = [t for t in tasks if not t["converter"]]
+        for group in (plain, [t for t in tasks if t["converter"]]):
             if group and not (stop is not None and stop.is_set()):
                 supervise(summary, "produce", env, group, on_result, timeout, home, log, stop)
     return summary

@@ -10,8 +10,10 @@ from matrix.guest.calling import SERVING_KEY, match_inputs
 from matrix.guest.tfcompat import tf2
 
 NAME = "TFLite Interpreter"
-DOC = ("Interpreter(model_path=f).get_signature_runner()(**inputs): tf.lite's in TensorFlow, "
-       "ai_edge_litert's in LiteRT, tflite_runtime's in tflite-runtime (no signatures: tensors)")
+DOC = (
+    "Interpreter(model_path=f).get_signature_runner()(**inputs): tf.lite's in TensorFlow, "
+    "ai_edge_litert's in LiteRT, tflite_runtime's in tflite-runtime (no signatures: tensors)"
+)
 CONTAINERS = ("tflite",)
 KINDS = ("keras", "module", "object")
 REQUIRES = ()

@@ -101,7 +101,8 @@ function main(D) {
   const kerasOf = v => env(v).keras || "none";
   const failed = v => { const s = env(v).status; return !!s && s !== "OK" && s !== "NOT_RUN"; };
   const VIEWS = {
-    releases: V.filter(v => kindOf(v) === "release"),
+    // a runtime without TensorFlow (LiteRT, TF.js) is no variant: its columns are shown
+    releases: V.filter(v => kindOf(v) === "release" || kindOf(v) === "runtime"),
     apart: [...V].sort((a, b) => (D.kinds.indexOf(kindOf(a)) - D.kinds.indexOf(kindOf(b))) || (vpos[a] - vpos[b])),
     all: V,
   };
@@ -184,7 +185,7 @@ function main(D) {
       if (b) b.onclick = () => { state.envs = "apart"; sync(); };
     } else note.textContent = "";
     let h = `<table class="grid"><tr><th>saved by ↓ / loaded by →</th>${vs.map(v => `<th>${esc(v)}</th>`).join("")}</tr>`;
-    for (const p of vs) {
+    for (const p of vs.filter(v => kindOf(v) !== "runtime")) {  // runtimes only load: columns
       h += `<tr><th>${esc(p)}</th>`;
       for (const c of vs) {
         const x = at(t, vpos[p] * N + vpos[c]), cls = [p === c ? "diag" : ""], key = p + "," + c;
