@@ -48,12 +48,26 @@ def declared_addons(path: Path) -> set[str]:
     return {name.split(".")[0] for name in values.get("ADDONS", ())}
 
 
+def declared_converter(path: Path) -> set[str]:
+    """A format may import the converter it declares in CONVERTER (installed beside TF for it,
+    see versions.toml [[converter]]), and only that one."""
+    from matrix.catalog.declared import literals
+
+    try:
+        values, _, _ = literals(path)
+    except (ValueError, SyntaxError):
+        return set()
+    return {values["CONVERTER"].replace("-", "_")} if values.get("CONVERTER") else set()
+
+
 def foreign_imports(path: Path) -> list[str]:
     """Top-level imports that are neither stdlib nor allowed in a TF environment."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     allowed = ALLOWED_THIRD_PARTY | (
         declared_addons(path) if path.parent == FIXTURES_DIR else set()
     )
+    if path.parent == GUEST_DIR / "formats":
+        allowed |= declared_converter(path)
     bad = []
     for node in ast.walk(tree):
         names = []

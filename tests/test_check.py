@@ -164,6 +164,8 @@ def _files(*names: str):
     (_file("m.h5", b"\x89HDF\r\n\x1a\n junk"), ["not a readable HDF5"]),
     (_file("m.onnx", b"x"), ["not a model format this tool reads"]),
     (_files("model.meta", "model.index"), ["TF1 checkpoint with a .meta graph"]),
+    (_file("m.tflite", b"\x1c\x00\x00\x00TFL3junk"), ["a damaged or truncated TFLite"]),
+    (_file("m.tflite", b"PK\x03\x04 not a flatbuffer"), ["not a TFLite flatbuffer"]),
 ])  # fmt: skip
 def test_bad_input_is_one_line(tmp_path, make, words):
     one_line_error(cli(str(make(tmp_path))), *words)
@@ -467,3 +469,36 @@ def test_the_keras_dumps_round_trip_through_their_file():
     releases = [r.minor for r in load_catalog().releases if r.kind == "release" and r.default]
     assert set(releases) <= set(data["environments"]), set(releases) - set(data["environments"])
     assert len(text) < 200_000
+
+
+DATA = Path(__file__).with_name("data")
+
+
+def test_a_tflite_file_is_read_without_tensorflow_ops_versions_and_signatures():
+    """What the matrix's converters wrote (tests/data: TF 2.16 of module_signature, TF 2.15
+    of tflite_select_tf_ops with SELECT_TF_OPS): op codes named from TF's schema dump, each
+    op's version, the signature's inputs with their dynamic batch, the converter's claim."""
+    m = model.read(DATA / "module_signature-tf2.16.tflite")
+    assert m.format == model.TFLITE and m.kind == "module"
+    assert [(o["op"], o["version"], o["kind"]) for o in m.tflite_ops] == [
+        ("FULLY_CONNECTED", 1, "builtin")]  # fmt: skip
+    (sig,) = m.signatures
+    assert sig.name == "serving_default"
+    assert sig.inputs == (model.TensorSpec("x", "DT_FLOAT", (-1, 3)),)
+    assert m.tflite_min_runtime == "1.5.0"
+    select = model.read(DATA / "tflite_select_tf_ops-tf2.15.tflite")
+    assert {o["op"]: o["kind"] for o in select.tflite_ops} == {
+        "ADD": "builtin", "FlexMatrixInverse": "flex"}  # fmt: skip
+    (rule,) = [x.rule for x in lint.lint(select)]
+    assert rule == "tflite_flex_ops"
+    assert lint.lint(m) == []
+
+
+def test_check_of_a_tflite_says_what_it_reads_and_that_it_predicts_nothing_statically():
+    out = cli(str(DATA / "tflite_select_tf_ops-tf2.15.tflite"), "--static")
+    assert out.returncode == 0, out.stderr
+    first = out.stdout.splitlines()[0]
+    assert "tflite, ops: ADD v1, FlexMatrixInverse v1 (flex)" in first
+    assert "signatures: serving_default" in first
+    assert "no static prediction for a .tflite" in out.stdout
+    assert "tflite_flex_ops: needs select TensorFlow ops (Flex): FlexMatrixInverse" in out.stdout

@@ -127,6 +127,23 @@ DETAILS = [
      "converter_unsupported_op", "Erf"),
     ("InvalidArgumentError", "Output 0 of node 'counter' has a reference type float_ref",
      "ref_variable", "float_ref"),
+    # TF 2.15's converter on tflite_select_tf_ops: the op comes lines after the first
+    ("ConverterError", "Some ops are not supported by the native TFLite runtime, you can enable "
+     "TF kernels fallback using TF Select. See instructions: https://www.tensorflow.org/lite/"
+     "guide/ops_select \nloc(fused[\"MatrixInverse:\"]): error: 'tf.MatrixInverse' op is neither "
+     "a custom op nor a flex op", "converter_unsupported_op", "MatrixInverse"),
+    # LiteRT 2.3 on what SELECT_TF_OPS converted (measured 2026-12-02)
+    ("RuntimeError", "Select TensorFlow op(s), included in the given model, is(are) not "
+     "supported by this interpreter. Make sure you apply/link the Flex delegate before "
+     "inference.Node number 0 (FlexMatrixInverse) failed to prepare.", "tflite_flex_missing",
+     None),
+    # TensorFlow.js 4.22 in Node on a layers model converted from a Keras 3 .h5 (measured)
+    ("NodeError", "Error: An InputLayer should be passed either a `batchInputShape` or an "
+     "`inputShape`.", "tfjs_layer_config", "InputLayer without batchInputShape"),
+    ("NodeError", "Error: Unknown layer: TFOpLambda. This may be due to one of the following "
+     "reasons:", "tfjs_layer_config", "TFOpLambda"),
+    ("NodeError", "Error: Tensorflow Op is not supported: MatrixInverse", "tfjs_unsupported_op",
+     "MatrixInverse"),
 ]  # fmt: skip
 
 

@@ -150,6 +150,7 @@ class Catalog:
     keras3_support: tuple[tuple[str, str, str], ...] = ()
     # (environment, why): where `check` loads a model for real when no version is named
     check_spread: tuple[tuple[str, str], ...] = ()
+    check_spread_tflite: tuple[tuple[str, str], ...] = ()  # the same, for a .tflite
     converters: tuple[Converter, ...] = ()  # newest first within each name
 
     def block(self, name: str) -> Block:
@@ -272,6 +273,9 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
             (tf, v["works"], v["metadata"]) for tf, v in data.get("keras3_support", {}).items()
         ),  # fmt: skip
         check_spread=tuple((k, str(v)) for k, v in data.get("check_spread", {}).items()),
+        check_spread_tflite=tuple(
+            (k, str(v)) for k, v in data.get("check_spread_tflite", {}).items()
+        ),
         converters=tuple(
             Converter(
                 str(c["name"]),

@@ -109,11 +109,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def spread() -> list[str]:
-    """The catalog's environments for real loads when no --tf is given (versions.toml)."""
+def spread(path: Path | None = None) -> list[str]:
+    """The catalog's environments for real loads when no --tf is given (versions.toml): for
+    a .tflite, the TFLite runtimes' own spread (TF interpreters and standalone runtimes)."""
     from matrix.catalog import load_catalog
 
-    return [name for name, _why in load_catalog().check_spread]
+    catalog = load_catalog()
+    if path is not None and path.name.lower().endswith(".tflite"):
+        return [name for name, _why in catalog.check_spread_tflite]
+    return [name for name, _why in catalog.check_spread]
 
 
 def environments(data: dict, results: dict, names: list[str] | None = None) -> list[dict]:
@@ -308,6 +312,14 @@ def render(report: dict) -> str:
         f"{m['path']}: {m['format']}, recorded TF {m['tensorflow_version'] or '?'}"
         f", Keras {m['keras_version'] or '?'}"
     )
+    if m["format"] == model.TFLITE:  # a flatbuffer records no TensorFlow or Keras version
+        ops = [f"{o['op']} v{o['version']}" + ("" if o["kind"] == "builtin" else f" ({o['kind']})")
+               for o in m["tflite_ops"]]  # fmt: skip
+        head = f"{m['path']}: tflite, ops: {', '.join(ops) or 'none'}"
+        if m["tflite_min_runtime"]:
+            head += f", the converter's min_runtime_version {m['tflite_min_runtime']}"
+        names = [s["name"] or "none (fed by its input tensors)" for s in m["signatures"]]
+        head += f", signatures: {', '.join(names) or 'none'}"
     if m["format"] == model.SAVED_MODEL:
         g = m["graph_def"]
         head += (
@@ -345,6 +357,9 @@ def render(report: dict) -> str:
             f"predicted to load in {len(ok)} of {len({r['environment'] for r in predicted})} "
             "environments (static: from the evidence named per line; no TensorFlow was started)"
         )
+    elif not measured and m["format"] == model.TFLITE:
+        lines.append("no static prediction for a .tflite yet (which op versions each runtime has "
+                     "is not dumped): load it for real, without --static")  # fmt: skip
     if report["lint"]:
         lines += ["", "lint:"]
         lines += [f"  {x['rule']}: {x['message']}. Fix: {x['fix']}" for x in report["lint"]]
@@ -391,7 +406,7 @@ def run(args: argparse.Namespace) -> int:
     loads = Loads(inputs=args.inputs, seed=args.seed, expect=args.expect, unsafe=args.unsafe,
                   timeout=args.timeout)  # fmt: skip
     if not args.static:
-        loads.releases = load_catalog().select(args.tf or spread())
+        loads.releases = load_catalog().select(args.tf or spread(args.path))
     report = check(args.path, data, results, args.tf, loads)
     if args.html:
         try:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from matrix.check.model import SAVED_MODEL, Model, ModelError, Signature, TensorSpec
+from matrix.check.model import SAVED_MODEL, TFLITE, Model, ModelError, Signature, TensorSpec
 
 SERVING = "serving_default"
 # what an unknown dimension becomes: a batch of 2 (first), 4 elsewhere; an unknown rank is fed
@@ -74,7 +74,7 @@ def _describe(spec: TensorSpec, arr: np.ndarray) -> str:
 def call_inputs(model: Model) -> tuple[str | None, tuple[TensorSpec, ...]]:
     """(the signature the loaders call, its inputs): serving_default, else the only signature
     that has inputs; a Keras file's declared inputs."""
-    if model.format != SAVED_MODEL:
+    if model.format not in (SAVED_MODEL, TFLITE):
         return None, tuple(model.keras_inputs)
     sigs = {s.name: s for s in model.signatures if not s.name.startswith("__")}
     if SERVING in sigs:

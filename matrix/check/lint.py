@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matrix.check.model import SAVED_MODEL, Model
+from matrix.check.model import SAVED_MODEL, TFLITE, Model
 from matrix.check.runtimes import Runtimes
 
 
@@ -22,7 +22,31 @@ def lint(model: Model, rt: Runtimes | None = None) -> list[Lint]:
     out: list[Lint] = []
     if model.format == SAVED_MODEL:
         out += _saved_model(model, rt)
+    if model.format == TFLITE:
+        out += _tflite(model)
     out += _keras(model)
+    return out
+
+
+def _tflite(model: Model) -> list[Lint]:
+    """Ops a standalone TFLite runtime (a phone's, LiteRT, tflite-runtime) does not have."""
+    out = []
+    flex = sorted({op["op"] for op in model.tflite_ops if op["kind"] == "flex"})
+    if flex:
+        out.append(Lint(
+            "tflite_flex_ops",
+            f"needs select TensorFlow ops (Flex): {', '.join(flex)}; LiteRT and tflite-runtime "
+            "refuse it (measured: tflite_select_tf_ops), TensorFlow's own interpreter runs it",
+            "convert without SELECT_TF_OPS (replace the op), or link the Flex delegate "
+            "(tensorflow-lite-select-tf-ops) into the app's runtime",
+        ))  # fmt: skip
+    custom = sorted({op["op"] for op in model.tflite_ops if op["kind"] == "custom"})
+    if custom:
+        out.append(Lint(
+            "tflite_custom_ops",
+            f"needs custom ops: {', '.join(custom)}; no runtime has them unless registered",
+            "register each op's kernel with the interpreter (an op resolver)",
+        ))  # fmt: skip
     return out
 
 

@@ -23,7 +23,7 @@ from matrix.catalog import Catalog, TFRelease, registry
 from matrix.catalog.availability import facts_of, unmet
 from matrix.catalog.names import family
 from matrix.check.inputs import Inputs, call_inputs, write
-from matrix.check.model import KERAS_WEIGHTS, SAVED_MODEL, Model
+from matrix.check.model import KERAS_WEIGHTS, SAVED_MODEL, TFLITE, Model
 from matrix.guest.arrays import compare
 from matrix.guest.protocol import CALL_GROUP, CheckTask
 from matrix.run.session import DEFAULT_CELL_TIMEOUT, open_env
@@ -31,7 +31,8 @@ from matrix.run.stopping import Stop
 from matrix.run.supervisor import WorkerStartFailed, run_tasks
 from matrix.store.layout import Home
 
-CONTAINER = {SAVED_MODEL: "savedmodel", KERAS_WEIGHTS: "h5_weights"}  # else "keras_file"
+CONTAINER = {SAVED_MODEL: "savedmodel", KERAS_WEIGHTS: "h5_weights", TFLITE: "tflite"}
+# else "keras_file"
 # what the static prediction reads (ops, attributes, GraphDef versions): a measured failure of
 # another category is beyond what it claims, not a disagreement
 STATIC = {"missing_op", "op_changed", "addon_op_missing", "graphdef_too_new", "graphdef_too_old"}

@@ -14,6 +14,7 @@ A path that is not a model gives one line (`ModelError`), never a traceback.
 from __future__ import annotations
 
 import json
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from matrix.errors import UsageError
 SAVED_MODEL = "saved_model"
 KERAS_V3 = "keras_v3"
 KERAS_H5 = "keras_h5"
+TFLITE = "tflite"
 KERAS_WEIGHTS = "keras_weights"
 
 
@@ -76,11 +78,16 @@ class Model:
     # a Keras file's inputs as its config declares them (InputLayer shapes, a build config)
     keras_inputs: list[TensorSpec] = field(default_factory=list)
     object_graph: bool = False  # a TF2 object graph (tf.saved_model.save) beside the graph
+    # a .tflite: every op code it needs from its runtime, with its version and kind
+    tflite_ops: list[dict] = field(default_factory=list)
+    tflite_min_runtime: str | None = None  # the converter's own claim (its metadata)
 
     @property
     def kind(self) -> str:
         """What the catalog's loaders call such an object: a Keras model, a TF2 module, a
         TF1 graph."""
+        if self.format == TFLITE:
+            return "module"  # what the TFLite interpreter runs: a function of tensors
         if self.format != SAVED_MODEL or self.keras_metadata:
             return "keras"
         return "module" if self.object_graph else "graph"
@@ -128,6 +135,8 @@ class Model:
             ],
             "assets": self.assets,
             "keras_layers": sorted({layer.class_name for layer in self.layers}),
+            "tflite_ops": self.tflite_ops,
+            "tflite_min_runtime": self.tflite_min_runtime,
             "backend": self.backend,
         }
 
@@ -386,6 +395,45 @@ def _text(value) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
+BUILTINS = Path(__file__).resolve().parent.parent / "catalog" / "tflite_builtins.json"
+# TFLite tensor types as the rest of check names dtypes
+DT = {"float32": "DT_FLOAT", "float64": "DT_DOUBLE", "float16": "DT_HALF", "int8": "DT_INT8",
+      "int16": "DT_INT16", "int32": "DT_INT32", "int64": "DT_INT64", "uint8": "DT_UINT8",
+      "bool": "DT_BOOL", "string": "DT_STRING"}  # fmt: skip
+
+
+def read_tflite(path: Path) -> Model:
+    """A .tflite flatbuffer: its op codes (named from TF's schema, dumped in
+    tflite_builtins.json: the host has no TensorFlow) and its signatures."""
+    from matrix.guest import tflite_ops
+
+    data = path.read_bytes()
+    if len(data) < 8 or data[4:8] != b"TFL3":
+        raise ModelError(f"{path}: not a TFLite flatbuffer (no TFL3 identifier): truncated or "
+                         "another kind of file")  # fmt: skip
+    try:
+        names = json.loads(BUILTINS.read_text(encoding="utf-8"))["builtins"]
+        ops = tflite_ops.operator_codes(data)
+        sigs = tflite_ops.signatures(data)
+        min_runtime = tflite_ops.min_runtime_version(data)
+    except (struct.error, IndexError, ValueError, KeyError):
+        raise ModelError(f"{path}: a damaged or truncated TFLite flatbuffer ({len(data)} bytes: "
+                         "an offset in it points past its end)") from None  # fmt: skip
+    for op in ops:
+        if op["kind"] == "builtin" and op["op"].startswith("BUILTIN_"):
+            op["op"] = names.get(str(op.get("code")), op["op"])
+
+    def spec(t: dict) -> TensorSpec:
+        return TensorSpec(t["name"], DT.get(t["dtype"], t["dtype"]), tuple(t["shape"]))
+
+    return Model(
+        path=path, format=TFLITE, tflite_ops=ops, tflite_min_runtime=min_runtime,
+        signatures=[Signature(s["name"],  # "": no signature defs, fed by its input tensors
+                              tuple(spec(t) for t in s["inputs"]),
+                              tuple(spec(t) for t in s["outputs"])) for s in sigs],
+    )  # fmt: skip
+
+
 def read(path: Path) -> Model:
     """The model at `path` (a directory, or a file: its suffix says which reader)."""
     if not path.exists():
@@ -405,11 +453,13 @@ def read(path: Path) -> Model:
             )
         raise ModelError(f"{path}: a folder with no model in it (expected saved_model.pb)")
     name = path.name.lower()
+    if name.endswith(".tflite"):
+        return read_tflite(path)
     if name.endswith(".keras"):
         return read_keras_v3(path)
     if name.endswith((".h5", ".hdf5")):
         return read_h5(path)
     raise ModelError(
         f"{path}: not a model format this tool reads (a SavedModel directory, "
-        ".keras, .h5/.hdf5, .weights.h5, or a .zip/.tar.gz of one)"
+        ".keras, .h5/.hdf5, .weights.h5, .tflite, or a .zip/.tar.gz of one)"
     )

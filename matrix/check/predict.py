@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from matrix.catalog.names import family
 from matrix.check.kerasclasses import KerasClasses
 from matrix.check.kerasclasses import load as load_keras_classes
-from matrix.check.model import KERAS_H5, KERAS_V3, KERAS_WEIGHTS, SAVED_MODEL, Model
+from matrix.check.model import KERAS_H5, KERAS_V3, KERAS_WEIGHTS, SAVED_MODEL, TFLITE, Model
 from matrix.check.runtimes import Runtimes
 from matrix.check.serving import TFDF_PREFIX, Serving
 from matrix.check.serving import load as load_serving
@@ -367,6 +367,8 @@ def keras_classes(model: Model, found: list[Prediction], known: KerasClasses) ->
 def predict(
     model: Model, envs: list[dict], rt: Runtimes | None, data: dict | None
 ) -> list[Prediction]:
+    if model.format == TFLITE:
+        return []  # no static reading of TFLite runtimes yet: the real loads answer
     if model.format == SAVED_MODEL:
         if not rt:
             return []

@@ -61,6 +61,21 @@ class Case(object):
         return load_fixture(self._fixture_path)
 
 
+def _op_named(info, manifest):
+    """An old TFLite runtime names an op it does not know by its code ("builtin_code 150"):
+    the producer's file says which op that is and at which version ("GELU v1 (code 150)")."""
+    detail = info.get("error_detail")
+    if info.get("error_category") != "tflite_op_version" or not detail:
+        return detail
+    if not detail.startswith("builtin_code "):
+        return detail
+    code = int(detail.split()[1])
+    for op in (manifest or {}).get("tflite_ops") or ():
+        if op.get("code") == code:
+            return "%s v%d (code %d)" % (op["op"], op["version"], code)
+    return detail
+
+
 def consume(tf, task):
     answer = ConsumeAnswer(id=task["id"])
     loader = None
@@ -98,6 +113,7 @@ def consume(tf, task):
         places = ((copy, "<artifact>"), (task["artifact_dir"], "<artifact>"))
         addon_ops = (manifest_or_none(task) or {}).get("addon_ops") or {}
         info = error_info(exc, places, addon_ops)
+        info["error_detail"] = _op_named(info, manifest_or_none(task))
         for k, v in info.items():
             setattr(answer, k, v)
     finally:

@@ -54,7 +54,8 @@ def _names():
 
 
 def operator_codes(data):
-    """[{"op": "FULLY_CONNECTED", "version": 9, "kind": "builtin"|"custom"|"flex"}, …]."""
+    """[{"op": "FULLY_CONNECTED", "code": 9, "version": 9, "kind": "builtin"}, …] (kind:
+    builtin, custom or flex; code: the builtin operator code an old runtime reports)."""
     data = bytes(data)
     model = _u32(data, 0)
     at = _field(data, model, 1)
@@ -77,6 +78,124 @@ def operator_codes(data):
             name = _string(data, custom) if custom else "?"
             entry.update(op=name, kind="flex" if name.startswith(FLEX_PREFIX) else "custom")
         else:
-            entry.update(op=names.get(value, "BUILTIN_%d" % value), kind="builtin")
+            entry.update(op=names.get(value, "BUILTIN_%d" % value), kind="builtin", code=value)
         found.append(entry)
     return found
+
+
+# TensorType, by value (schema.fbs): the numpy dtype names the harness uses
+TENSOR_TYPES = {0: "float32", 1: "float16", 2: "int32", 3: "uint8", 4: "int64", 5: "string",
+                6: "bool", 7: "int16", 8: "complex64", 9: "int8", 10: "float64"}  # fmt: skip
+
+
+def _ints(data, at, fmt="<i"):
+    start, count = _vector(data, at)
+    return [struct.unpack_from(fmt, data, start + 4 * i)[0] for i in range(count)]
+
+
+def _tables(data, at):
+    start, count = _vector(data, at)
+    return [start + 4 * i + _u32(data, start + 4 * i) for i in range(count)]
+
+
+def _tensor(data, tensor):
+    """{name, dtype, shape}: the shape signature (-1 where a dimension is dynamic) if the
+    converter wrote one, else the static shape."""
+    at = _field(data, tensor, 7) or _field(data, tensor, 0)
+    kind = _field(data, tensor, 1)
+    name = _field(data, tensor, 3)
+    return {
+        "name": _string(data, name) if name else "",
+        "dtype": TENSOR_TYPES.get(struct.unpack_from("<b", data, kind)[0] if kind else 0, "?"),
+        "shape": _ints(data, at) if at else [],
+    }
+
+
+def signatures(data):
+    """[{name, inputs: [{name, dtype, shape}], outputs: [...]}, …]: the file's signature defs
+    (TF >= 2.5's converter writes them), else its first subgraph's inputs and outputs under
+    the name "" (what an interpreter without signatures is fed).
+
+        Model:        field 2 subgraphs: [SubGraph], 7 signature_defs: [SignatureDef]
+        SubGraph:     field 0 tensors: [Tensor], 1 inputs: [int], 2 outputs: [int]
+        Tensor:       field 0 shape: [int], 1 type: byte, 3 name: string, 7 shape_signature
+        SignatureDef: field 0 inputs: [TensorMap], 1 outputs, 2 signature_key, 4 subgraph_index
+        TensorMap:    field 0 name: string, 1 tensor_index: uint
+    """
+    data = bytes(data)
+    model = _u32(data, 0)
+    at = _field(data, model, 2)
+    graphs = _tables(data, at) if at else []
+
+    def tensors_of(graph):
+        at = _field(data, graph, 0)
+        return _tables(data, at) if at else []
+
+    found = []
+    at = _field(data, model, 7)
+    for sig in _tables(data, at) if at else []:
+        index = _field(data, sig, 4)
+        graph = graphs[_u32(data, index) if index else 0]
+        tensors = tensors_of(graph)
+        entry = {"name": _string(data, _field(data, sig, 2)) if _field(data, sig, 2) else ""}
+        for key, slot in (("inputs", 0), ("outputs", 1)):
+            maps = _field(data, sig, slot)
+            entry[key] = []
+            for m in _tables(data, maps) if maps else []:
+                t = _tensor(data, tensors[_u32(data, _field(data, m, 1)) if _field(data, m, 1) else 0])
+                t["name"] = _string(data, _field(data, m, 0))
+                entry[key].append(t)
+        found.append(entry)
+    if found or not graphs:
+        return found
+    tensors = tensors_of(graphs[0])
+    entry = {"name": ""}
+    for key, slot in (("inputs", 1), ("outputs", 2)):
+        at = _field(data, graphs[0], slot)
+        entry[key] = [_tensor(data, tensors[i]) for i in (_ints(data, at) if at else [])]
+    return [entry]
+
+
+def min_runtime_version(data):
+    """The converter's own claim of the oldest runtime that runs the file (its metadata entry
+    "min_runtime_version", e.g. "2.3.0"), or None where it wrote none.
+
+        Model:    field 4 buffers: [Buffer], 6 metadata: [Metadata]
+        Metadata: field 0 name: string, 1 buffer: uint;  Buffer: field 0 data: [ubyte]
+    """
+    data = bytes(data)
+    model = _u32(data, 0)
+    at, buffers = _field(data, model, 6), _field(data, model, 4)
+    if at is None or buffers is None:
+        return None
+    pool = _tables(data, buffers)
+    for entry in _tables(data, at):
+        name = _field(data, entry, 0)
+        if not name or _string(data, name) != "min_runtime_version":
+            continue
+        index = _field(data, entry, 1)
+        raw = _field(data, pool[_u32(data, index) if index else 0], 0)
+        if raw is None:
+            return None
+        start, length = _vector(data, raw)
+        return data[start : start + length].split(b"\0")[0].decode("ascii", "replace") or None
+    return None
+
+
+def main():
+    """Print {code: name} of this TF's builtin ops (`matrix/catalog/tflite_builtins.json` is
+    this, run in the newest TF of the catalog, for the host, which has no TensorFlow)."""
+    import json
+    import sys
+
+    names = _names()
+    version = getattr(sys.modules.get("tensorflow"), "__version__", None)
+    sys.stdout.write(json.dumps({"tensorflow": version,
+                                 "builtins": dict((str(k), v) for k, v in sorted(names.items()))},
+                                indent=1) + "\n")  # fmt: skip
+
+
+if __name__ == "__main__":
+    import tensorflow  # noqa: F401  (its version is printed beside the names)
+
+    main()
