@@ -142,7 +142,8 @@ def signatures(data):
             maps = _field(data, sig, slot)
             entry[key] = []
             for m in _tables(data, maps) if maps else []:
-                t = _tensor(data, tensors[_u32(data, _field(data, m, 1)) if _field(data, m, 1) else 0])
+                index = _field(data, m, 1)
+                t = _tensor(data, tensors[_u32(data, index) if index else 0])
                 t["name"] = _string(data, _field(data, m, 0))
                 entry[key].append(t)
         found.append(entry)
