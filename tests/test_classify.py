@@ -132,6 +132,12 @@ DETAILS = [
      "TF kernels fallback using TF Select. See instructions: https://www.tensorflow.org/lite/"
      "guide/ops_select \nloc(fused[\"MatrixInverse:\"]): error: 'tf.MatrixInverse' op is neither "
      "a custom op nor a flex op", "converter_unsupported_op", "MatrixInverse"),
+    # tflite-runtime 2.14 on vocab_asset and a Keras model with state (measured 2026-12-02)
+    ("RuntimeError", "hashtable need to be initialized before usingNode number 1 "
+     "(HASHTABLE_FIND) failed to invoke.", "tflite_resource_uninitialized", "HASHTABLE_FIND"),
+    ("RuntimeError", "/tensorflow/tensorflow/lite/kernels/read_variable.cc:67 variable != "
+     "nullptr was not true.Node number 4 (READ_VARIABLE) failed to invoke.",
+     "tflite_resource_uninitialized", "READ_VARIABLE"),
     # LiteRT 2.3 on what SELECT_TF_OPS converted (measured 2026-12-02)
     ("RuntimeError", "Select TensorFlow op(s), included in the given model, is(are) not "
      "supported by this interpreter. Make sure you apply/link the Flex delegate before "
@@ -140,10 +146,12 @@ DETAILS = [
     # TensorFlow.js 4.22 in Node on a layers model converted from a Keras 3 .h5 (measured)
     ("NodeError", "Error: An InputLayer should be passed either a `batchInputShape` or an "
      "`inputShape`.", "tfjs_layer_config", "InputLayer without batchInputShape"),
-    ("NodeError", "Error: Unknown layer: TFOpLambda. This may be due to one of the following "
-     "reasons:", "tfjs_layer_config", "TFOpLambda"),
-    ("NodeError", "Error: Tensorflow Op is not supported: MatrixInverse", "tfjs_unsupported_op",
-     "MatrixInverse"),
+    # TF.js 1.7 on a layers model of a registered custom layer (TF 2.1, measured)
+    ("NodeError", "Error: Unknown layer: tfmatrix>RegisteredScaledDense. This may be due to one "
+     "of the following reasons:", "tfjs_layer_config", "tfmatrix>RegisteredScaledDense"),
+    ("NodeError", "Error: Unknown data type float16", "tfjs_unsupported_dtype", "float16"),
+    ("ValueError", "Unsupported Ops in the model before optimization\nResourceGather",
+     "tfjs_converter_unsupported_op", "ResourceGather"),
 ]  # fmt: skip
 
 

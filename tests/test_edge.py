@@ -72,3 +72,28 @@ def test_a_runtime_never_produces_and_only_reads_its_blocks_formats(cells):
     assert not [k for k in cells if k[0] in ("litert2.3", "tfjs4.22")]
     assert not [k for k in cells if k[1] == "litert2.3" and k[3] != "tflite"]
     assert not [k for k in cells if k[1] in ("2.15", "2.16") and k[3].startswith("tfjs")]
+
+
+def test_check_loads_a_users_tflite_in_tensorflow_and_in_litert():
+    """`check` on a .tflite: TF 2.15's interpreter (which links the Flex delegate) runs the
+    select-ops file, LiteRT refuses it with its real message; the plain file runs in both."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    data = Path(__file__).with_name("data")
+
+    def check(name):
+        out = subprocess.run([sys.executable, "-m", "matrix", "check", str(data / name), "--tf",
+                              "2.15", "litert2.3", "--json"], capture_output=True, text=True,
+                             timeout=900)  # fmt: skip
+        assert out.returncode == 0, out.stderr
+        found = json.loads(out.stdout)["results"]
+        return {r["environment"]: r for r in found if r["how"] == "measured"}
+
+    plain = check("module_signature-tf2.16.tflite")
+    assert plain["2.15"]["status"] == plain["litert2.3"]["status"] == "PASS", plain
+    select = check("tflite_select_tf_ops-tf2.15.tflite")
+    assert select["2.15"]["status"] == "PASS", select
+    assert select["litert2.3"]["category"] == "tflite_flex_missing", select

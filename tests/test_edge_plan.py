@@ -92,6 +92,8 @@ def test_an_old_runtime_names_an_op_by_its_code_and_the_file_says_which():
     info = {"error_category": "tflite_op_version", "error_detail": "builtin_code 150"}
     assert _op_named(info, manifest) == "GELU v1 (code 150)"
     assert _op_named(info, {}) == "builtin_code 150"  # a file that did not say: as it was
+    placeholder = dict(info, error_detail="builtin_code 127")  # TF 2.3's interpreter
+    assert _op_named(placeholder, manifest) == "code 127: GELU v1 (code 150)"
     assert _op_named({"error_category": "other", "error_detail": "x"}, manifest) == "x"
 
 

@@ -47,8 +47,15 @@ def ranges(found: Iterable[str], order: list[str]) -> str:
     '2.12–2.21, 2.12+text–2.21+text' (a range of releases is not cut at every 2.16+keras3.0
     between them, and a range of text variants not at every 2.13)."""
     wanted = set(found)
-    kinds = sorted({family(v) for v in wanted}, key=KINDS.index)
-    return ", ".join(_joined(wanted, [v for v in order if family(v) == kind]) for kind in kinds)
+    kinds = sorted({_axis(v) for v in wanted}, key=lambda k: (KINDS.index(k[0]), k[1]))
+    return ", ".join(_joined(wanted, [v for v in order if _axis(v) == kind]) for kind in kinds)
+
+
+def _axis(minor: str) -> tuple[str, str]:
+    """The axis a name is read on: its kind, and for a runtime its family (litert, tfjs, …),
+    so that no range runs from one runtime into another."""
+    kind = family(minor)
+    return (kind, minor.rstrip("0123456789.") if kind == "runtime" else "")
 
 
 def _joined(wanted: set[str], order: list[str]) -> str:

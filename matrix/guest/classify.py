@@ -30,19 +30,28 @@ RULES = (
      r"Select TensorFlow op\(s\)|Regular TensorFlow ops are not supported by this interpreter|"
      r"Encountered unresolved custom op: (?P<op>Flex\w+)", "{op}"),
     ("tflite_custom_op", r".*", r"Encountered unresolved custom op: (?P<op>[\w>.]+)", "{op}"),
+    # a table or variable of the file that this runtime never initialized when it ran it
+    ("tflite_resource_uninitialized", r".*",
+     r"(?:hashtable need to be initialized before using|variable != nullptr was not true)"
+     r"\.?\s*(?:Node number \d+ \((?P<op>\w+)\))?", "{op}"),
     # the op is named further down the converter's message than its first line: found first
     ("converter_unsupported_op", r".*",
      r"'tf\.(?P<op>\w+)' op is neither a custom op nor a flex op", "{op}"),
     ("converter_unsupported_op", r".*",
-     r"Some ops are not supported by the native TFLite runtime|ConverterError", ""),
+     r"Some ops are not supported by the native TFLite runtime|ConverterError|Some of the "
+     r"operators in the model are not supported by the standard TensorFlow Lite runtime", ""),
     # TensorFlow.js (its Error line, from Node): a Keras config its layers cannot rebuild (an
     # InputLayer of Keras 3 has `batch_shape`, not `batchInputShape`), or an op it lacks
     ("tfjs_layer_config", r"NodeError", r"An InputLayer should be passed either a",
      "InputLayer without batchInputShape"),
-    ("tfjs_layer_config", r"NodeError", r"Unknown layer: (?P<layer>\w+)|"
+    ("tfjs_layer_config", r"NodeError", r"Unknown layer: (?P<layer>[\w>.]+)|"
      r"Improper config format|Unknown (?:initializer|regularizer|constraint|activation): "
      r"(?P<what>\w+)", "{layer}{what}"),
     ("tfjs_unsupported_op", r"NodeError", r"Op is not supported: (?P<op>\w+)", "{op}"),
+    ("tfjs_unsupported_dtype", r"NodeError", r"Unknown data type (?P<dtype>\w+)", "{dtype}"),
+    # the TF.js converter refusing ops it has no TF.js kernel for (it names them next)
+    ("tfjs_converter_unsupported_op", r".*",
+     r"Unsupported Ops in the model before optimization\s*(?P<ops>[\w, ]*)", "{ops}"),
     # missing_op and op_changed before graphdef_too_new: TF 1.x-style loaders append the
     # forward-compatibility note to them, and the op (or attribute) is what a user acts on
     ("missing_op", r".*",

@@ -70,10 +70,21 @@ def _op_named(info, manifest):
     if not detail.startswith("builtin_code "):
         return detail
     code = int(detail.split()[1])
-    for op in (manifest or {}).get("tflite_ops") or ():
+    ops = (manifest or {}).get("tflite_ops") or ()
+    for op in ops:
         if op.get("code") == code:
             return "%s v%d (code %d)" % (op["op"], op["version"], code)
+    if code == EXTENDED_CODES:  # an op whose code does not fit the old int8 field
+        above = ["%s v%d (code %d)" % (o["op"], o["version"], o["code"]) for o in ops
+                 if (o.get("code") or 0) > EXTENDED_CODES]  # fmt: skip
+        if above:
+            return "code 127: %s" % ", ".join(above)
     return detail
+
+
+# BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES: what an op code above 127 is written as
+# in the old int8 field, which is all that a runtime older than the extended codes reads
+EXTENDED_CODES = 127
 
 
 def consume(tf, task):

@@ -18,6 +18,15 @@ from matrix.store.results import exclusive_lock
 DONE = ".installed"
 
 
+def stub_modules(stubs: tuple[str, ...]) -> list[str]:
+    """Every module a stub needs, parents first: jax.experimental.x -> jax, jax.experimental, …"""
+    found: set[str] = set()
+    for name in stubs:
+        parts = name.split(".")
+        found.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+    return sorted(found, key=lambda m: (m.count("."), m))
+
+
 def converter_dir(home: Home, conv: Converter, env: Environment) -> Path:
     ident = hashlib.sha256(conv.ident.encode()).hexdigest()[:10]
     return home.envs / "converters" / f"{conv.name}-{conv.version}-py{env.release.python}-{ident}"
@@ -30,7 +39,7 @@ def ensure_converter(home: Home, conv: Converter, env: Environment, log=print) -
     if (target / DONE).exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    with exclusive_lock(target.with_suffix(".lock"), log):
+    with exclusive_lock(target.parent / f"{target.name}.lock", log):
         if (target / DONE).exists():
             return target
         uv = _uv()
@@ -43,9 +52,13 @@ def ensure_converter(home: Home, conv: Converter, env: Environment, log=print) -
         if out.returncode != 0:
             why = f"{conv.name} {conv.version}: {_last_line(out.stderr)}"
             raise EnvUnavailable(EnvStatus.INSTALL_FAILED.value, why)
-        for module in conv.stubs:  # imported at start-up, never used by these conversions
+        for module in stub_modules(conv.stubs):  # imported at start-up, never used here
+            children = sorted({s[len(module) + 1 :].split(".")[0] for s in conv.stubs
+                               if s.startswith(module + ".")})  # fmt: skip
             stub = target / module.replace(".", "/") / "__init__.py"
             stub.parent.mkdir(parents=True, exist_ok=True)
-            stub.write_text(f'"""Empty: {conv.name} imports it, never uses it here."""\n')
+            # a package imports its submodules: `import jax; jax.monitoring` (Keras 3) works
+            stub.write_text(f'"""Empty: {conv.name} imports it, never uses it here."""\n'
+                            + "".join(f"from . import {c}\n" for c in children))  # fmt: skip
         (target / DONE).write_text(conv.ident + "\n", encoding="utf-8")
     return target
