@@ -6,6 +6,8 @@ model's signature where the runtime reads signatures (TF >= 2.5), else by its in
 import importlib
 import os
 
+import numpy as np
+
 from matrix.guest.calling import SERVING_KEY, match_inputs
 from matrix.guest.tfcompat import tf2
 
@@ -40,7 +42,9 @@ def load(tf, path, inputs, case):
         key = SERVING_KEY if SERVING_KEY in signatures else sorted(signatures)[0]
         feed = match_inputs(signatures[key]["inputs"], inputs)
         out = interpreter.get_signature_runner(key)(**feed)  # resizes to the batch given
-        return [out[k] for k in sorted(out)]
+        # copies: newer runtimes return views of the interpreter's own buffers, which are
+        # freed with it (TF 2.20+, LiteRT 1.3+ gave garbage and NaN read after the return)
+        return [np.array(out[k], copy=True) for k in sorted(out)]
     details = sorted(interpreter.get_input_details(), key=lambda d: d["index"])
     values = list(match_inputs([d["name"] for d in details], inputs).values()) if len(
         details) == len(inputs) and len(details) > 1 else list(inputs.values())  # fmt: skip
@@ -51,4 +55,4 @@ def load(tf, path, inputs, case):
         interpreter.set_tensor(detail["index"], value.astype(detail["dtype"]))
     interpreter.invoke()
     outputs = sorted(interpreter.get_output_details(), key=lambda d: d["name"])
-    return [interpreter.get_tensor(d["index"]) for d in outputs]
+    return [np.array(interpreter.get_tensor(d["index"]), copy=True) for d in outputs]
