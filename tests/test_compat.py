@@ -163,4 +163,7 @@ def test_the_committed_dataset_names_every_consumer_once_per_producer():
     down = [v for v, e in data["environments"].items() if e["status"] != "OK"]
     assert {"PASS", "ERROR", "NOT_APPLICABLE", "NOT_CROSSED"} <= statuses
     assert ("ENV_FAILED" in statuses) == bool(down)
-    assert all(e["released"] for e in data["environments"].values() if e["status"] == "OK")
+    # every environment installed from PyPI says when its packages came out; TF.js comes from
+    # npm, whose registry here gives the times of a mirror's uploads, not release days
+    assert all(e["released"] for name, e in data["environments"].items()
+               if e["status"] == "OK" and not name.startswith("tfjs"))  # fmt: skip
