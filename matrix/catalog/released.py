@@ -27,8 +27,15 @@ else:  # nox depends on tomli on older Pythons
 
 RELEASED_PATH = LOCKS_DIR.with_name("released.toml")
 # the distributions whose version names an environment (its TF, its Keras, its add-ons)
-DATED = ("tensorflow", "tensorflow-cpu", "keras", "tf-keras", "tensorflow-text", "ai-edge-litert",
-         "tflite-runtime")
+DATED = (
+    "tensorflow",
+    "tensorflow-cpu",
+    "keras",
+    "tf-keras",
+    "tensorflow-text",
+    "ai-edge-litert",
+    "tflite-runtime",
+)
 _PINNED = re.compile(r"^([A-Za-z0-9_.-]+)==([^\s;#]+)", re.M)
 
 
