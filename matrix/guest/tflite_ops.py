@@ -197,6 +197,5 @@ def main():
 
 
 if __name__ == "__main__":
-    import tensorflow  # noqa: F401  (its version is printed beside the names)
-
+    importlib.import_module("tensorflow")  # its version is printed beside the names
     main()
