@@ -408,8 +408,8 @@ def test_editing_a_fixture_recomputes_only_its_cells(catalog, releases, home, tm
     # other weights: only keras_sequential's artifacts and their cells are recomputed (a
     # conversion that fails fails the same way: its cell keeps its result)
     edited.write_text(edited.read_text().replace("RandomState(0)", "RandomState(5)"))
-    saved = len([c for c in results.read_results(cache_home)
-                 if c["fixture"] == "keras_sequential" and c["status"] != "SAVE_FAILED"])  # fmt: skip
+    mine = [c for c in results.read_results(cache_home) if c["fixture"] == "keras_sequential"]
+    saved = len([c for c in mine if c["status"] != "SAVE_FAILED"])
     assert run() == ((n, artifacts - n), (saved, total - saved))
 
 
