@@ -185,6 +185,8 @@ def check(
         if archive.is_archive(path):
             where = archive.model_root(archive.unpack(path, Path(tmp)))
         m = model.read(where)
+        # a runtime without TensorFlow (LiteRT, TF.js) reads only its own formats
+        envs = [e for e in envs if m.format == model.TFLITE or family(e["name"]) != "runtime"]
         rt = runtimes.load() if m.format == model.SAVED_MODEL else None
         predictions = [v.as_dict() for v in predict.predict(m, envs, rt, data)]
         found = lint.lint(m, rt)
