@@ -413,15 +413,12 @@ def read_tflite(path: Path) -> Model:
                          "another kind of file")  # fmt: skip
     try:
         names = json.loads(BUILTINS.read_text(encoding="utf-8"))["builtins"]
-        ops = tflite_ops.operator_codes(data)
+        ops = tflite_ops.operator_codes(data, {int(k): v for k, v in names.items()})
         sigs = tflite_ops.signatures(data)
         min_runtime = tflite_ops.min_runtime_version(data)
     except (struct.error, IndexError, ValueError, KeyError):
         raise ModelError(f"{path}: a damaged or truncated TFLite flatbuffer ({len(data)} bytes: "
                          "an offset in it points past its end)") from None  # fmt: skip
-    for op in ops:
-        if op["kind"] == "builtin" and op["op"].startswith("BUILTIN_"):
-            op["op"] = names.get(str(op.get("code")), op["op"])
 
     def spec(t: dict) -> TensorSpec:
         return TensorSpec(t["name"], DT.get(t["dtype"], t["dtype"]), tuple(t["shape"]))

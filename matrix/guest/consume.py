@@ -61,6 +61,11 @@ class Case(object):
         return load_fixture(self._fixture_path)
 
 
+# BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES: what an op code above 127 is written as
+# in the old int8 field, which is all that a runtime older than the extended codes reads
+EXTENDED_CODES = 127
+
+
 def _op_named(info, manifest):
     """An old TFLite runtime names an op it does not know by its code ("builtin_code 150"):
     the producer's file says which op that is and at which version ("GELU v1 (code 150)")."""
@@ -78,13 +83,8 @@ def _op_named(info, manifest):
         above = ["%s v%d (code %d)" % (o["op"], o["version"], o["code"]) for o in ops
                  if (o.get("code") or 0) > EXTENDED_CODES]  # fmt: skip
         if above:
-            return "code 127: %s" % ", ".join(above)
+            return "code %d: %s" % (EXTENDED_CODES, ", ".join(above))
     return detail
-
-
-# BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES: what an op code above 127 is written as
-# in the old int8 field, which is all that a runtime older than the extended codes reads
-EXTENDED_CODES = 127
 
 
 def consume(tf, task):

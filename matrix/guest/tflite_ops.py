@@ -42,7 +42,7 @@ def _string(data, at):
     return data[start : start + length].decode("utf-8", "replace")
 
 
-def _names():
+def builtin_names():
     for module in ("tensorflow.lite.python.schema_py_generated",
                    "tensorflow_core.lite.python.schema_py_generated"):  # fmt: skip
         try:
@@ -53,15 +53,17 @@ def _names():
     return {}
 
 
-def operator_codes(data):
+def operator_codes(data, names=None):
     """[{"op": "FULLY_CONNECTED", "code": 9, "version": 9, "kind": "builtin"}, …] (kind:
-    builtin, custom or flex; code: the builtin operator code an old runtime reports)."""
+    builtin, custom or flex; code: the builtin operator code an old runtime reports). Builtin
+    names from `names` ({code: name}), else from this TensorFlow's schema (in a guest; the
+    host passes its dump and so never looks for TensorFlow)."""
     data = bytes(data)
     model = _u32(data, 0)
     at = _field(data, model, 1)
     if at is None:
         return []
-    names = _names()
+    names = builtin_names() if names is None else names
     start, count = _vector(data, at)
     found = []
     for i in range(count):
@@ -181,21 +183,3 @@ def min_runtime_version(data):
         start, length = _vector(data, raw)
         return data[start : start + length].split(b"\0")[0].decode("ascii", "replace") or None
     return None
-
-
-def main():
-    """Print {code: name} of this TF's builtin ops (`matrix/catalog/tflite_builtins.json` is
-    this, run in the newest TF of the catalog, for the host, which has no TensorFlow)."""
-    import json
-    import sys
-
-    names = _names()
-    version = getattr(sys.modules.get("tensorflow"), "__version__", None)
-    sys.stdout.write(json.dumps({"tensorflow": version,
-                                 "builtins": dict((str(k), v) for k, v in sorted(names.items()))},
-                                indent=1) + "\n")  # fmt: skip
-
-
-if __name__ == "__main__":
-    importlib.import_module("tensorflow")  # its version is printed beside the names
-    main()

@@ -52,9 +52,9 @@ def ensure_converter(home: Home, conv: Converter, env: Environment, log=print) -
         if out.returncode != 0:
             why = f"{conv.name} {conv.version}: {_last_line(out.stderr)}"
             raise EnvUnavailable(EnvStatus.INSTALL_FAILED.value, why)
-        for module in stub_modules(conv.stubs):  # imported at start-up, never used here
-            children = sorted({s[len(module) + 1 :].split(".")[0] for s in conv.stubs
-                               if s.startswith(module + ".")})  # fmt: skip
+        modules = stub_modules(conv.stubs)
+        for module in modules:  # imported at start-up, never used here
+            children = [m.rpartition(".")[2] for m in modules if m.rpartition(".")[0] == module]
             stub = target / module.replace(".", "/") / "__init__.py"
             stub.parent.mkdir(parents=True, exist_ok=True)
             # a package imports its submodules: `import jax; jax.monitoring` (Keras 3) works
