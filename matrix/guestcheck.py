@@ -38,14 +38,33 @@ def guest_files() -> list[Path]:
 
 
 def declared_addons(path: Path) -> set[str]:
-    """A fixture may import the add-on op libraries it declares in ADDONS (and only those)."""
+    """A fixture may import the add-on op libraries it declares in ADDONS and the packages it
+    REQUIRES (and only those)."""
+    from packaging.requirements import Requirement
+
     from matrix.catalog.declared import literals
 
     try:
         values, _, _ = literals(path)
     except (ValueError, SyntaxError):
         return set()
-    return {name.split(".")[0] for name in values.get("ADDONS", ())}
+    required = {_module(Requirement(r).name) for r in values.get("REQUIRES", ())}
+    return {name.split(".")[0] for name in values.get("ADDONS", ())} | required
+
+
+def declared_imports(path: Path) -> set[str]:
+    """A loader may import the packages it declares in IMPORTS (distribution names)."""
+    from matrix.catalog.declared import literals
+
+    try:
+        values, _, _ = literals(path)
+    except (ValueError, SyntaxError):
+        return set()
+    return {_module(name) for name in values.get("IMPORTS", ())}
+
+
+def _module(distribution: str) -> str:
+    return distribution.lower().replace("-", "_")
 
 
 def declared_converter(path: Path) -> set[str]:
@@ -68,6 +87,8 @@ def foreign_imports(path: Path) -> list[str]:
     )
     if path.parent == GUEST_DIR / "formats":
         allowed |= declared_converter(path)
+    if path.parent == GUEST_DIR / "loaders":
+        allowed |= declared_imports(path)
     bad = []
     for node in ast.walk(tree):
         names = []

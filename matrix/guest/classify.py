@@ -70,6 +70,20 @@ RULES = (
     # tf.saved_model.save of a Keras model: Keras 2 cannot rebuild it without keras_metadata.pb
     ("keras_metadata_missing", r".*", r"lacks the (TF-)?Keras metadata|keras_metadata\.pb", ""),
     ("not_callable", r".*", r"'(?P<t>\w+)' object is not callable", "{t}"),
+    # a mixed-precision policy written by another Keras: Keras 3 reads a Keras 2 `Policy` as a
+    # plain string (then looks up its quantization_mode), an older Keras meets DTypePolicy
+    ("dtype_policy", r".*",
+     r"object has no attribute '(?P<attr>quantization_mode)'|Could not (?:locate|deserialize) "
+     r"class '(?P<cls>(?:DType)?Policy)'|Unknown (?:dtype )?policy:? '?(?P<p>[\w.]+)",
+     "{attr}{cls}{p}"),
+    # a Keras 2 layer (tf_keras: hub.KerasLayer is one) handed to a Keras 3 model
+    ("hub_layer", r".*",
+     r"Only instances of `?keras\.Layer`? can be added to a Sequential model\. Received:? "
+     r"<?(?P<cls>[\w.]*KerasLayer)?", "{cls}"),
+    # numpy 2 under a TensorFlow (or add-on) compiled against numpy 1.x, or the reverse
+    ("numpy_abi", r".*",
+     r"compiled using NumPy 1\.x cannot be run in\s+NumPy (?P<v>[\d.]+)|_ARRAY_API not found|"
+     r"numpy\.core\.multiarray failed to import|numpy\.dtype size changed", "{v}"),
     # a TF1 graph's reference variables (VariableV2): the TF2 object loader and Keras refuse
     ("ref_variable", r".*", r"has a reference type (?P<t>\w+_ref)", "{t}"),
     ("not_a_keras_model", r".*", r"'(?P<t>_UserObject)' object|_UserObject", "{t}"),
