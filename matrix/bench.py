@@ -68,6 +68,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "100 MB SavedModel it writes first",
     )  # fmt: skip
     parser.add_argument(
+        "--sharing", action="store_true",
+        help="what computing a load once for the environments with the same packages saves, "
+        "on the published run, and the sample check's agreement (no TensorFlow)",
+    )  # fmt: skip
+    parser.add_argument(
         "--naive-sample", type=int, default=100,
         help="cells timed one process each, for the naive baseline (default: 100)",
     )  # fmt: skip
@@ -78,6 +83,10 @@ def run(args: argparse.Namespace) -> None:
         from matrix.check import speed
 
         return speed.run(Path(args.check) if args.check else None)
+    if args.sharing:
+        from matrix.run import sharingbench
+
+        return sharingbench.run()
     if args.page:
         from matrix.report import pagebench  # pandas-free, but the engine bench needs none of it
 

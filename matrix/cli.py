@@ -144,10 +144,26 @@ def _describe(summary) -> str:
     if summary.unavailable:
         return f"{summary.name}: environment unavailable ({summary.unavailable}); recorded"
     imports = ", ".join(f"{s:.1f}s" for s in summary.import_seconds) or "none"
+    shared = getattr(summary, "shared_envs", 0)
     return (
         f"{summary.name}: {summary.computed} computed, {summary.cached} cached, "
         f"TensorFlow imports: {imports}, crashes {summary.crashes}, timeouts {summary.timeouts}"
-    )
+        + (f", {shared} answered by an environment with the same packages (sample loaded again: "
+           f"{summary.share_checked}, disagreeing {len(summary.share_disagreed)})"
+           if shared or getattr(summary, "share_checked", 0) else "")
+    )  # fmt: skip
+
+
+def _disagreements(summaries, log) -> int:
+    """A shared outcome that its sample contradicts fails the run (the cells stay stored)."""
+    found = [d for s in summaries for d in getattr(s, "share_disagreed", ())]
+    for line in found[:20]:
+        log(f"sharing contradicted: {line}")
+    if found:
+        log(f"{len(found)} shared cells differ from a load in their own environment: the "
+            "loaders' IMPORTS (or [sharing] optional) miss a package that matters; see "
+            "README (growth without linear cost)")  # fmt: skip
+    return 1 if found else 0
 
 
 def _stopped(stop, done: int, log) -> NoReturn:
@@ -204,7 +220,7 @@ def _run(args: argparse.Namespace, log=print) -> int:
         f"{run.consume_seconds:.1f}s, {computed} cells computed")  # fmt: skip
     if not args.no_report:
         log("the report: `nox -s report` (its libraries are not needed to run the matrix)")
-    return 0
+    return _disagreements(run.consumed, log)
 
 
 def _produce(args: argparse.Namespace, log=print) -> int:
@@ -230,14 +246,16 @@ def _consume(args: argparse.Namespace, log=print) -> int:
     catalog, releases = selected(args.tf)
     consumers = releases if args.consumer is None else catalog.select([args.consumer])
     done = 0
+    summaries = []
     with stop_on_signals(log) as stop:
-        for release in consumers:
+        for release in sorted(consumers, key=lambda r: r.kind != "release"):
             summary = consume(release, releases, catalog, default_home(), log=log, stop=stop)
             done += summary.computed
+            summaries.append(summary)
             log(_describe(summary))
     if stop.is_set():
         _stopped(stop, done, log)
-    return 0
+    return _disagreements(summaries, log)
 
 
 def _lock(args: argparse.Namespace, log=print) -> int:

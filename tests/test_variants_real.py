@@ -59,3 +59,22 @@ def test_environments_meet_only_in_the_blocks_they_share(run):
     # the Keras variant is not in the text block, the text variant not in the Keras one
     assert not [k for k in run if {k[0], k[1]} == {"2.16+keras3.0", "2.16+text"}]
     assert not [k for k in run if "2.16+text" in k[:2] and k[2] != "text_whitespace_tokenizer"]
+
+
+def test_a_load_its_packages_do_not_change_is_computed_once_for_base_and_variant(run):
+    # the Keras variant's TensorFlow loaders see what 2.16's see (another Keras only): the
+    # base's load answers them, except the sample, loaded again here and agreeing
+    tf_side = ("tf.saved_model.load", "tf.saved_model.load()(x)", "tf1.Session",
+               "saved_model_cli run")  # fmt: skip
+    mine = [r for k, r in run.items() if k[0] == "2.16" and k[1] == "2.16+keras3.0"
+            and r["status"] not in ("NOT_APPLICABLE", "SAVE_FAILED")]  # fmt: skip
+    shared = [r for r in mine if r["loader"] in tf_side]
+    assert shared and all(
+        r.get("computed_in") == "2.16" or r.get("share_check") == "agree" for r in shared
+    ), [(r["format"], r["loader"], r.get("computed_in"), r.get("share_check")) for r in shared]
+    for r in shared:
+        base = run[("2.16", "2.16", r["fixture"], r["format"], r["loader"])]
+        assert (base["status"], base["error_category"]) == (r["status"], r["error_category"])
+    # what Keras reads is this Keras's own: computed here
+    keras_side = [r for r in mine if r["loader"].startswith("keras.")]
+    assert keras_side and not any(r.get("computed_in") for r in keras_side)

@@ -28,3 +28,16 @@ def require(values: dict[str, Any], path: Path, *names: str) -> None:
     missing = [n for n in names if n not in values]
     if missing:
         raise ValueError(f"{path.name} does not declare {', '.join(missing)} as literals")
+
+
+def without(source: bytes, name: str) -> bytes:
+    """The source less the module-level `NAME = ...` statement: for a declaration that says who
+    may share an outcome, not what the code does (a loader's IMPORTS is not part of its key)."""
+    tree = ast.parse(source)
+    lines = source.splitlines(keepends=True)
+    for node in tree.body:
+        target = node.targets[0] if isinstance(node, ast.Assign) else None
+        if isinstance(target, ast.Name) and target.id == name:
+            del lines[node.lineno - 1 : node.end_lineno]
+            break
+    return b"".join(lines)

@@ -17,16 +17,23 @@ def _catalog_kinds() -> dict[str, str]:
 
 
 def family(minor: str) -> str:
-    """What kind of environment a name is (`KINDS`: release, keras, addon), as the catalog
-    says. A name the catalog no longer has (in older published data) is read from its
-    shape: `2.18+keras3.6` a Keras variant, any other `+…` an add-on's."""
+    """What kind of environment a name is (`KINDS`), as the catalog says. A name the catalog
+    no longer has (in older published data) is read from its shape: `2.18+keras3.6` or
+    `2.21+jax` a Keras variant, `2.15+py3.9` a Python one, `2.18+numpy1` a package's, any
+    other `+…` an add-on's."""
     known = _catalog_kinds().get(minor)
     if known:
         return known
     base, _, variant = minor.partition("+")
     if base[:1].isalpha() and base != "nightly":  # litert2.3, tfjs4.22: no TensorFlow
         return "runtime"
-    return "release" if not variant else "keras" if variant.startswith("keras") else "addon"
+    if not variant:
+        return "release"
+    if variant.startswith(("keras", "jax")):
+        return "keras"
+    if variant.startswith("py") and variant[2:3].isdigit():
+        return "python"
+    return "package" if variant.startswith(("numpy", "protobuf")) else "addon"
 
 
 def kind_rank(minor: str) -> int:

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from matrix.catalog.declared import literals, require
+from matrix.catalog.declared import literals, require, without
 
 GUEST_DIR = Path(__file__).resolve().parent.parent / "guest"
 FORMATS_DIR = GUEST_DIR / "formats"
@@ -48,6 +48,9 @@ class LoaderSpec:
     sha256: str  # of the module: editing a loader recomputes only its cells
     fault: bool = False
     imports_fixture: bool = False  # rebuilds the model from the fixture's code
+    # what it imports beyond the runtime (IMPORTS: distributions), or None (undeclared): the
+    # environments that agree on those packages share its outcome (matrix/plan/sharing.py)
+    imports: tuple[str, ...] | None = None
 
     def reads(self, fmt: FormatSpec, kind: str) -> bool:
         """Does a user point this loader at such an artifact at all (whatever the versions)?"""
@@ -56,6 +59,11 @@ class LoaderSpec:
 
 def _sha(source: bytes) -> str:
     return hashlib.sha256(source).hexdigest()
+
+
+def loader_sha(source: bytes) -> str:
+    """A loader's cache key part: its source less IMPORTS (who may share its outcome)."""
+    return _sha(without(source, "IMPORTS"))
 
 
 def _modules(directory: Path) -> list[Path]:
@@ -87,7 +95,9 @@ def _all_loaders() -> dict[str, LoaderSpec]:
         found.append(LoaderSpec(
             v["NAME"], path.stem, v["DOC"], tuple(v["CONTAINERS"]), tuple(v["KINDS"]),
             tuple(v["REQUIRES"]), v.get("FIXTURE_NEEDS"), v["KERAS"], v["ORDER"],
-            _sha(source), bool(v.get("FAULT", False)), bool(v.get("IMPORTS_FIXTURE", False)),
+            loader_sha(source), bool(v.get("FAULT", False)),
+            bool(v.get("IMPORTS_FIXTURE", False)),
+            tuple(v["IMPORTS"]) if "IMPORTS" in v else None,
         ))  # fmt: skip
     names = [spec.name for spec in found]
     if len(set(names)) != len(names):

@@ -10,6 +10,7 @@ from typing import Iterable
 from packaging.version import InvalidVersion, Version
 
 from matrix.catalog.order import minor_key
+from matrix.catalog.sharing import Sharing
 from matrix.errors import UsageError
 
 if sys.version_info >= (3, 11):
@@ -30,7 +31,7 @@ MAIN_BLOCK = "main"
 # what an environment is: a TensorFlow release, the same TF with another Keras beside it, or
 # with an add-on op library (its range of versions is read on its own axis); a *runtime* is an
 # environment without TensorFlow that only loads (LiteRT, tflite-runtime, TensorFlow.js)
-KINDS = ("release", "keras", "addon", "runtime")
+KINDS = ("release", "keras", "addon", "python", "package", "runtime")
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,9 @@ class TFRelease:
     runtime: str = ""  # a runtime's family ("litert", "tflite-runtime", "tfjs"); "" for a TF
     npm: tuple[str, ...] = ()  # packages npm installs beside it (TensorFlow.js in Node)
     install: str = ""  # a runtime's Python requirement, when it is not `package==version`
+    # requirements forced on the resolver whatever TF's metadata says (uv --override): numpy 2
+    # beside a TF that declares numpy<2, to record what happens
+    overrides: tuple[str, ...] = ()
 
     @property
     def is_nightly(self) -> bool:
@@ -152,6 +156,8 @@ class Catalog:
     check_spread: tuple[tuple[str, str], ...] = ()
     check_spread_tflite: tuple[tuple[str, str], ...] = ()  # the same, for a .tflite
     converters: tuple[Converter, ...] = ()  # newest first within each name
+    # which environments share a loader's outcome ([sharing]; None: every cell is its own)
+    sharing: Sharing | None = None
 
     def block(self, name: str) -> Block:
         return {b.name: b for b in self.blocks}[name]
@@ -287,6 +293,7 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
             )  # fmt: skip
             for c in data.get("converter", [])
         ),
+        sharing=Sharing.from_toml(data["sharing"]) if "sharing" in data else None,
     )
 
 
@@ -322,6 +329,8 @@ def _variant(entry: dict, bases: dict[str, TFRelease], blocks: set[str]) -> TFRe
         evidence=entry.get("evidence", ""),
         imports=tuple(entry.get("imports", ())),
         kind=kind,
+        env=tuple(sorted({**dict(base.env), **entry.get("env", {})}.items())),
+        overrides=tuple(entry.get("overrides", ())),
     )
 
 

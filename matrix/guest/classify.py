@@ -52,6 +52,12 @@ RULES = (
     # the TF.js converter refusing ops it has no TF.js kernel for (it names them next)
     ("tfjs_converter_unsupported_op", r".*",
      r"Unsupported Ops in the model before optimization\s*(?P<ops>[\w, ]*)", "{ops}"),
+    # a JAX export (XlaCallModule holding StableHLO) newer than this TensorFlow's XLA reads
+    ("xla_call_module_version", r".*",
+     r"XlaCallModuleOp with version (?P<v>\d+) is not supported by this build\. Must be <= "
+     r"(?P<max>\d+)", "version {v} > {max}"),
+    ("xla_call_module_version", r".*",
+     r"Cannot deserialize computation|failed to deserialize portable artifact", "StableHLO"),
     # missing_op and op_changed before graphdef_too_new: TF 1.x-style loaders append the
     # forward-compatibility note to them, and the op (or attribute) is what a user acts on
     ("missing_op", r".*",
@@ -83,7 +89,7 @@ RULES = (
     # numpy 2 under a TensorFlow (or add-on) compiled against numpy 1.x, or the reverse
     ("numpy_abi", r".*",
      r"compiled using NumPy 1\.x cannot be run in\s+NumPy (?P<v>[\d.]+)|_ARRAY_API not found|"
-     r"numpy\.core\.multiarray failed to import|numpy\.dtype size changed", "{v}"),
+     r"numpy\.core\.(?:multiarray|umath) failed to import|numpy\.dtype size changed", "{v}"),
     # a TF1 graph's reference variables (VariableV2): the TF2 object loader and Keras refuse
     ("ref_variable", r".*", r"has a reference type (?P<t>\w+_ref)", "{t}"),
     ("not_a_keras_model", r".*", r"'(?P<t>_UserObject)' object|_UserObject", "{t}"),

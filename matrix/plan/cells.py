@@ -107,6 +107,11 @@ def cell_key(manifest: Mapping, consumer_env_id: str, loader: LoaderSpec) -> str
     return sha(manifest["content_sha256"], origin, _load_parts(manifest, consumer_env_id, loader))
 
 
+def share_key(manifest: Mapping, identity: str, loader: LoaderSpec) -> str:
+    """The load's key among environments that look alike to the loader (plan/sharing.py)."""
+    return sha(_load_parts(manifest, "seen:" + identity, loader))
+
+
 def _load_parts(manifest: Mapping, consumer_env_id: str, loader: LoaderSpec) -> str:
     return "\x1e".join((manifest["content_sha256"], manifest["fixture"], manifest["format"],
                         consumer_env_id, loader.name, loader.sha256, HARNESS_VERSION))  # fmt: skip

@@ -57,15 +57,19 @@ def same_harness(commit: str, root: Path = PROJECT_ROOT) -> bool:
     return found == {"HARNESS_VERSION": HARNESS_VERSION, "SAVER_VERSION": SAVER_VERSION}
 
 
-def stale(published: pd.DataFrame, changed: set[str]) -> pd.Series:
+def stale(published: pd.DataFrame, changed: set[str], commit: str | None = None) -> pd.Series:
     """Per published cell: does a file it depends on differ now (its fixture, format and
-    loader modules, its producer's and consumer's locks), or is its format or loader gone?"""
+    loader modules, its producer's and consumer's locks), or is its format or loader gone?
+    A loader module counts by its cache key: a change to its IMPORTS alone (who shares its
+    outcome, not what it does) leaves its cells as they are."""
     loaders, formats = registry.loaders(include_faults=True), registry.formats()
     fixtures = {Path(p).stem for p in changed if p.startswith("fixtures/")}
     fmt_gone = {f for f in formats if f"matrix/guest/formats/{f}.py" in changed}
     loader_gone = {
-        n for n, s in loaders.items() if f"matrix/guest/loaders/{s.module}.py" in changed
-    }
+        n for n, s in loaders.items()
+        if f"matrix/guest/loaders/{s.module}.py" in changed
+        and not _same_key(commit, f"matrix/guest/loaders/{s.module}.py", s.sha256)
+    }  # fmt: skip
     envs = {
         Path(p).stem.removeprefix("tf-") for p in changed if p.startswith("matrix/catalog/locks/")
     }
@@ -75,6 +79,14 @@ def stale(published: pd.DataFrame, changed: set[str]) -> pd.Series:
         | ~published["loader"].isin(list(loaders)) | published["loader"].isin(loader_gone)
         | published["producer"].isin(envs) | published["consumer"].isin(envs)
     )  # fmt: skip
+
+
+def _same_key(commit: str | None, path: str, sha256: str) -> bool:
+    """Was the loader at `path` in `commit` the same cache key as today's (`sha256`)?"""
+    if not commit:
+        return False
+    text = _git("show", f"{commit}:{path}")
+    return text is not None and registry.loader_sha(text.encode()) == sha256
 
 
 def carry(
@@ -97,7 +109,7 @@ def carry(
     index = pd.MultiIndex.from_frame(published[keys].astype(str))
     measured = index.isin(pd.MultiIndex.from_frame(stored[keys].astype(str))) if len(
         stored) else pd.Series(False, index=published.index).to_numpy()  # fmt: skip
-    old = stale(published, changed).to_numpy() & ~measured
+    old = stale(published, changed, commit).to_numpy() & ~measured
     carried = published[~measured & ~old]
     return carried, (
         f"{len(carried)} cells carried from the report of {commit} (their files unchanged "

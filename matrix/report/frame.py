@@ -25,7 +25,7 @@ COLUMNS = list(FIELDS)
 PUBLISHED = [
     "producer", "producer_tf", "producer_keras", "consumer", "consumer_tf", "consumer_keras",
     "fixture", "format", "loader", "artifact_status", "status", "error_category",
-    "error_detail", "exception_type", "message", "returned", "max_abs_error",
+    "error_detail", "exception_type", "message", "returned", "max_abs_error", "computed_in",
 ]  # fmt: skip
 assert set(PUBLISHED) <= set(FIELDS), set(PUBLISHED) - set(FIELDS)
 

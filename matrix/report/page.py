@@ -30,7 +30,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 # the columns of one embedded case, in order (strings are indexes into `strings`); the
 # failure's columns come last, so that a passing case's trailing zeros can be left off
 CASE = ["producer", "consumer", "fixture", "format", "loader", "status", "returned",
-        "max_abs_error", "error_category", "error_detail", "message"]  # fmt: skip
+        "max_abs_error", "error_category", "error_detail", "message", "computed_in"]  # fmt: skip
 
 # the environments table, here and in compatibility.md
 ENV_COLUMNS = ["tf", "release", "package", "python", "status", "tensorflow", "keras", "add-ons",

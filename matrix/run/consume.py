@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from packaging.requirements import Requirement
+
 from matrix.catalog import Catalog, TFRelease, registry
 from matrix.catalog.availability import facts_of
 from matrix.catalog.fixtures import Fixture, load_fixtures
 from matrix.catalog.registry import LoaderSpec
 from matrix.guest.protocol import ConsumeTask
-from matrix.plan.cells import CellPlan, plan_cells
-from matrix.run.envs import Environment
+from matrix.plan.cells import CellPlan, plan_cells, sha, share_key
+from matrix.plan.sharing import sampled, seen_by
+from matrix.run.envs import Environment, lock_path
 from matrix.run.progress import Progress
 from matrix.run.session import DEFAULT_CELL_TIMEOUT, Log, StepSummary, open_env, supervise
 from matrix.run.stopping import Stop
@@ -19,6 +22,7 @@ from matrix.store.environments import now
 from matrix.store.layout import Home
 from matrix.store.records import ANSWER_FIELDS, CellRecord
 from matrix.store.results import ResultStore, finished_keys
+from matrix.store.shared import SharedLoads
 
 # packages copied into every result record (the full list is in the environment record)
 KEY_PACKAGES = ("tensorflow", "tensorflow-cpu", "tf-nightly", "keras", "tf-keras", "numpy",
@@ -65,9 +69,12 @@ def consume(
             summary.unavailable = status
             return summary
         consumer = _consumer_fields(release, env)
+        identity = _identities(release, env, catalog, home)
+        shared = SharedLoads(home.shared)
         tasks: list[dict] = []
         waiting: dict[int, list[CellRecord]] = {}  # task id -> the cells its load answers
         by_load: dict[str, int] = {}
+        sharing: dict[int, tuple[str, str, dict | None]] = {}  # task id -> (identity, key, prior)
         try:
             for cell in plan_cells(env.env_id, facts_of(env.info), artifacts, specs, by_name):
                 if cell.key in done:
@@ -77,6 +84,18 @@ def consume(
                 if cell.outcome is not None:
                     store.append(record.update(cell.outcome).to_json())
                     summary.computed += 1
+                    continue
+                ident = identity(cell, by_name.get(cell.artifact.manifest["fixture"]))
+                key = share_key(cell.artifact.manifest, ident, cell.loader) if ident else None
+                prior = shared.get(ident, key) if ident and key else None
+                if prior is not None and prior["computed_in"] == release.name:
+                    prior = None  # this environment's own answer, from a cell it no longer has
+                if prior is not None and not sampled(key, release.name, _sample(catalog)):
+                    record.update(prior["answer"])
+                    record.computed_in = prior["computed_in"]
+                    store.append(record.to_json())
+                    summary.computed += 1
+                    summary.shared_envs += 1
                     continue
                 if cell.load_key in by_load:  # the same bytes from another producer
                     waiting[by_load[cell.load_key]].append(record)
@@ -89,15 +108,20 @@ def consume(
                 )  # fmt: skip
                 by_load[cell.load_key] = task.id
                 waiting[task.id] = [record]
+                if ident and key:
+                    sharing[task.id] = (ident, key, prior)
                 tasks.append(asdict(task))
             if tasks:
                 progress = Progress(summary.name, len(tasks), log)
 
                 def on_result(task: dict, answer: dict) -> None:
+                    outcome = {k: answer.get(k) for k in ANSWER_FIELDS}
+                    check = _checked(sharing.get(task["id"]), outcome, release, shared, summary)
                     for i, record in enumerate(waiting[task["id"]]):
-                        record.update({k: answer.get(k) for k in ANSWER_FIELDS})
+                        record.update(outcome)
                         record.timeout_seconds = timeout
                         record.shared_load = i > 0
+                        record.share_check = check
                         record.finished_at = now()
                         store.append(record.to_json())
                         summary.computed += 1
@@ -112,6 +136,68 @@ def consume(
         finally:
             store.close()
     return summary
+
+
+# what must agree for a shared load to count as the same outcome (messages name paths)
+CHECKED = ("status", "error_category", "error_detail")
+# outcomes that say more about the machine than the environment: never shared
+UNSHARED = ("CRASH", "TIMEOUT")
+
+
+def _sample(catalog: Catalog) -> int:
+    return catalog.sharing.sample if catalog.sharing else 0
+
+
+def _identities(release: TFRelease, env: Environment, catalog: Catalog, home: Home):
+    """identity(cell, fixture): what the cell's load sees of this environment, hashed (None:
+    its loader declares no IMPORTS, or the catalog shares nothing)."""
+    if catalog.sharing is None:
+        return lambda cell, fixture: None
+    try:
+        lock_text = lock_path(release, home).read_text(encoding="utf-8")
+    except OSError:
+        return lambda cell, fixture: None
+    cache: dict[tuple, str] = {}
+
+    def identity(cell: CellPlan, fixture: Fixture | None) -> str | None:
+        if cell.loader.imports is None:
+            return None
+        # the artifact's add-ons are imported before it is loaded; a loader that runs the
+        # fixture's code imports what the fixture requires
+        extra = [m.replace("_", "-") for m in cell.artifact.manifest.get("addons") or ()]
+        if fixture is not None:
+            extra += [Requirement(r).name for r in fixture.requires]
+        roots = tuple(sorted(set(cell.loader.imports) | set(extra)))
+        if roots not in cache:
+            seen = seen_by(
+                python=str(env.info.get("python")), packages=env.info.get("packages") or {},
+                lock_text=lock_text, runtime=release.package, imports=roots,
+                env=release.env, sharing=catalog.sharing,
+            )  # fmt: skip
+            cache[roots] = sha(seen.text())[:24]
+        return cache[roots]
+
+    return identity
+
+
+def _checked(sharing, outcome: dict, release: TFRelease, shared: SharedLoads,
+             summary: StepSummary) -> str | None:  # fmt: skip
+    """Record a computed load for the environments that look alike; for a shared cell loaded
+    here again (the sample), whether both answers agree."""
+    if sharing is None:
+        return None
+    ident, key, prior = sharing
+    if prior is None:
+        if outcome.get("status") not in UNSHARED:
+            shared.add(ident, key, release.name, outcome)
+        return None
+    summary.share_checked += 1
+    differ = [f"{k}: {prior['answer'].get(k)} in {prior['computed_in']}, {outcome.get(k)} here"
+              for k in CHECKED if prior["answer"].get(k) != outcome.get(k)]  # fmt: skip
+    if not differ:
+        return "agree"
+    summary.share_disagreed.append(f"{release.name}: {'; '.join(differ)}")
+    return "disagree: " + "; ".join(differ)
 
 
 def _loader_specs(names: list[str] | None) -> dict[str, LoaderSpec]:

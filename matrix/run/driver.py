@@ -221,10 +221,13 @@ def run_matrix(
             break
         overall.add(pending_loads(home, part, registry.loaders(), catalog, fixtures))
         started = time.perf_counter()
+        # the releases load first: a variant then finds the loads its packages do not change
+        # already computed by its base TensorFlow (plan/sharing.py)
+        order = sorted(part, key=lambda r: r.kind != "release")
         with ThreadPoolExecutor(jobs) as pool:
             steps = pool.map(partial(_consume_in, producers=part, guarded=guarded, common=common),
-                             part)  # fmt: skip
-            for r, s in zip(part, steps, strict=True):
+                             order)  # fmt: skip
+            for r, s in zip(order, steps, strict=True):
                 consumed[r.minor] = _merged(consumed.get(r.minor), s)
         consume_seconds += time.perf_counter() - started
         if stop is not None and stop.is_set():
@@ -241,12 +244,14 @@ def _merged(before: StepSummary | None, after: StepSummary) -> StepSummary:
     """One consumer's summary over the slices it took part in."""
     if before is None:
         return after
-    for name in ("computed", "worker_starts", "crashes", "timeouts", "shared_loads"):
+    for name in ("computed", "worker_starts", "crashes", "timeouts", "shared_loads",
+                 "shared_envs", "share_checked"):  # fmt: skip
         setattr(after, name, getattr(before, name) + getattr(after, name))
     after.cached = max(0, after.cached - before.computed)  # slice 1 cells, cached in slice 2
     after.import_seconds = before.import_seconds + after.import_seconds
     after.cell_seconds = before.cell_seconds + after.cell_seconds
     after.peak_rss_kb = max(before.peak_rss_kb, after.peak_rss_kb)
     after.broken = before.broken + after.broken
+    after.share_disagreed = before.share_disagreed + after.share_disagreed
     after.unavailable = after.unavailable or before.unavailable
     return after

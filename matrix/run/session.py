@@ -31,6 +31,9 @@ class StepSummary:
     timeouts: int = 0
     peak_rss_kb: int = 0
     shared_loads: int = 0  # cells answered by another producer's byte-identical artifact
+    shared_envs: int = 0  # cells answered by another environment's load (plan/sharing.py)
+    share_checked: int = 0  # shared cells loaded here again (the sample)
+    share_disagreed: list[str] = field(default_factory=list)  # where the two answers differ
     broken: list[dict] = field(default_factory=list)  # artifacts left out: files changed
     unavailable: str | None = None
     stopped: bool = False  # a stop was asked for (Ctrl-C, SIGTERM): the rest was not started

@@ -44,6 +44,10 @@ class Home:
         return self.root / "results"
 
     @property
+    def shared(self) -> Path:
+        return self.root / "shared"
+
+    @property
     def logs(self) -> Path:
         return self.root / "logs"
 

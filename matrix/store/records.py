@@ -40,6 +40,11 @@ class CellRecord:
     attempts: int | None = None
     timeout_seconds: float | None = None
     shared_load: bool = False  # the result of a byte-identical artifact's load
+    # the environment whose load answered this cell, when it is not this one: the loader sees
+    # the same packages in both (matrix/plan/sharing.py)
+    computed_in: str | None = None
+    # a shared cell loaded here again to check the sharing: "agree", or what differed
+    share_check: str | None = None
     finished_at: str | None = None
     schema: int = SCHEMA_VERSION
     harness: str = HARNESS_VERSION

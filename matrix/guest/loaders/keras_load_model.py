@@ -8,6 +8,7 @@ CONTAINERS = ("savedmodel", "keras_file")
 KINDS = ("keras", "module", "graph", "object")
 REQUIRES = ()
 KERAS = "tf.keras"
+IMPORTS = ("keras", "tf-keras")  # tf.keras: Keras 3, or tf_keras with TF_USE_LEGACY_KERAS
 ORDER = 40
 
 

@@ -14,6 +14,7 @@ FIXTURE_NEEDS = "CUSTOM_OBJECTS"
 # runs the fixture's code here: where the fixture cannot be built (its REQUIRES), n/a
 IMPORTS_FIXTURE = True
 KERAS = "tf.keras"
+IMPORTS = ("keras", "tf-keras")  # beyond the runtime: who shares its outcome
 ORDER = 50
 
 

@@ -13,6 +13,7 @@ CONTAINERS = ("json_weights",)
 KINDS = ("keras",)
 REQUIRES = ()
 KERAS = "tf.keras"
+IMPORTS = ("keras", "tf-keras")  # beyond the runtime: who shares its outcome
 ORDER = 85
 
 

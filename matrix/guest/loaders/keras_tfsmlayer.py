@@ -11,6 +11,7 @@ CONTAINERS = ("savedmodel",)
 KINDS = ("keras", "module", "graph", "object")
 REQUIRES = ("keras>=3",)
 KERAS = "tf.keras"
+IMPORTS = ("keras", "tf-keras")  # beyond the runtime: who shares its outcome
 ORDER = 70
 
 

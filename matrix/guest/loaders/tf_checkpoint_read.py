@@ -14,6 +14,7 @@ REQUIRES = ()
 # runs the fixture's code here: where the fixture cannot be built (its REQUIRES), n/a
 IMPORTS_FIXTURE = True
 KERAS = "tf.keras"
+IMPORTS = ("keras", "tf-keras")  # the fixture's code builds with tf.keras
 ORDER = 90
 
 

@@ -8,6 +8,7 @@ CONTAINERS = ("savedmodel", "keras_file")
 KINDS = ("keras", "module", "graph", "object")
 REQUIRES = ("tf-keras",)
 KERAS = "tf_keras"
+IMPORTS = ("tf-keras",)  # beyond the runtime: who shares its outcome
 ORDER = 60
 
 

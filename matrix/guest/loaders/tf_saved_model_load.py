@@ -9,6 +9,7 @@ CONTAINERS = ("savedmodel",)
 KINDS = ("keras", "module", "graph", "object")
 REQUIRES = ()
 KERAS = None
+IMPORTS = ()  # beyond the runtime: who shares its outcome
 ORDER = 10
 
 

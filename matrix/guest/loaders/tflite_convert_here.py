@@ -15,6 +15,7 @@ CONTAINERS = ("tflite_source",)
 KINDS = ("keras", "module", "object")
 REQUIRES = ("tensorflow",)
 KERAS = None
+IMPORTS = ()  # beyond the runtime: who shares its outcome
 ORDER = 91
 
 

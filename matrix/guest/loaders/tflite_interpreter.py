@@ -20,6 +20,7 @@ CONTAINERS = ("tflite",)
 KINDS = ("keras", "module", "object")
 REQUIRES = ()
 KERAS = None
+IMPORTS = ()  # the runtime's own interpreter (TF's, LiteRT's, tflite-runtime's)
 ORDER = 90
 
 # set by the host from the catalog for a runtime environment without TensorFlow

@@ -246,9 +246,10 @@ function main(D) {
     for (const i of idx) {
       const st = str(i, "status"), note = !unreadOnDiagonal(i) ? "" : st === "PASS" ? " (though it fails on the diagonal)" : " (fails on the diagonal too)";
       const err = str(i, "max_abs_error") ? ` max abs error ${esc(str(i, "max_abs_error"))}` : "";
+      const once = str(i, "computed_in") ? ` <span class="once" title="the loader sees the same packages in both environments: computed once for them (README: growth without linear cost)">· loaded in ${esc(str(i, "computed_in"))}, same packages</span>` : "";
       h += `<tr><td>${esc(str(i, "fixture"))}</td><td>${esc(str(i, "format"))}</td><td>${esc(str(i, "loader"))}</td>` +
         `<td><span class="st st-${st}">${st}</span>${note}</td><td title="${esc(causeOf(str(i, "error_category")))}">${esc(str(i, "error_category"))}</td><td>${esc(str(i, "error_detail"))}</td>` +
-        `<td class="msg">${esc(str(i, "message"))}${str(i, "returned") ? " → returned " + esc(str(i, "returned")) : ""}${err}</td></tr>`;
+        `<td class="msg">${esc(str(i, "message"))}${str(i, "returned") ? " → returned " + esc(str(i, "returned")) : ""}${err}${once}</td></tr>`;
     }
     box.innerHTML = h + "</table>";
     box.style.display = "block";
