@@ -23,7 +23,7 @@ def wild_dir():
 # environments between runs); artifacts and results live in a temporary store per session.
 VERSIONS = ["2.15", "2.16"]
 FIXTURES = ["keras_sequential", "keras_functional", "module_signature", "custom_layer_unregistered",
-            "tflite_gelu_batch_matmul"]  # fmt: skip
+            "tflite_gelu_batch_matmul", "estimator_export", "mixed_precision_policy"]  # fmt: skip
 
 
 def some_fixtures(names=FIXTURES):

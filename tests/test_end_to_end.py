@@ -122,6 +122,17 @@ BOUNDARIES = [
      "unknown_object", "could not be deserialized"),
     ("2.16", "2.16", "custom_layer_unregistered/keras_v3", "keras.load_model(custom_objects)",
      "PASS", None, ""),
+    # an Estimator's export, fed serialized tf.Example protos, in a TF without tf.estimator
+    ("2.15", "2.16", "estimator_export/tf1_builder", "tf.saved_model.load", "PASS", None, ""),
+    ("2.15", "2.16", "estimator_export/tf1_builder", "tf1.Session", "PASS", None, ""),
+    ("2.16", "2.16", "estimator_export/tf1_builder", "tf1.Session", "NOT_APPLICABLE", None,
+     "cannot be built here"),
+    # Keras 3 reads a Keras 2 .h5's mixed-precision policy as a string
+    ("2.15", "2.16", "mixed_precision_policy/keras_h5", "keras.load_model", "ERROR",
+     "dtype_policy", "quantization_mode"),
+    # the architecture as JSON: Keras 3 knows no Keras 2 `Functional` there
+    ("2.15", "2.16", "mixed_precision_policy/keras_json_weights",
+     "keras.model_from_json + load_weights", "ERROR", "unknown_object", "Functional"),
 ]  # fmt: skip
 
 

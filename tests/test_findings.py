@@ -276,3 +276,21 @@ def test_routes_count_what_works_instead_between_the_same_two():
         "environments; for 1 of them the same fixture loads between the same two another way, "
         "most often as `keras_h5` via `keras.load_model` (1); for 1 nothing else of it passes",
     ]
+
+
+def test_another_python_minor_of_the_same_tf_is_its_own_axis_both_ways():
+    # a Lambda's bytecode: 2.15 (Python 3.11) and 2.15+py3.9 cannot read each other's files,
+    # every other pair loads; the numpy variant of 2.18 reads everything
+    order = ["2.15", "2.15+py3.9", "2.18", "2.18+numpy1"]
+    rows = []
+    for p in order:
+        for c in order:
+            bad = {p, c} == {"2.15", "2.15+py3.9"}
+            why = ("python_incompatible", None, "bad marshal data (unknown type code)")
+            rows.append(cell(p, c, "ERROR" if bad else "PASS", "fx", "keras_h5", "load",
+                             *(why if bad else (None, None, None))))  # fmt: skip
+    found = findings.compute(pd.DataFrame(rows), order)["formats"]
+    got = sorted((f.shape, f.producers, f.consumers) for f in found)
+    assert got == [("python", "2.15", "2.15+py3.9"), ("python", "2.15+py3.9", "2.15")], got
+    assert "under another Python minor" in found[0].sentence
+    assert not [f for f in found if "numpy1" in f.producers + f.consumers]

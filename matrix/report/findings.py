@@ -41,7 +41,9 @@ ADDON = "addon_op_missing"  # the category of a consumer without the producer's 
 
 @dataclass(frozen=True)
 class Finding:
-    shape: str  # "older", "newer", "diagonal", "addon" or "keras" (another Keras, same TF)
+    # "older", "newer", "diagonal", "addon", or another Keras ("keras"), Python minor
+    # ("python") or package version ("package") beside the same TF
+    shape: str
     format: str
     loader: str  # a loader's name, or ANY
     fixture: str | None  # None: every fixture of the format
@@ -73,6 +75,17 @@ class Finding:
             head = (
                 f"{what} written by TF {self.producers} (Keras {self.keras or '?'}) cannot be "
                 f"loaded beside another Keras on the same TF {how} (tried: {self.consumers})"
+            )
+        elif self.shape == "python":
+            head = (
+                f"{what} written by {self.producers} cannot be loaded by the same TensorFlow "
+                f"under another Python minor {how} (tried: {self.consumers})"
+            )
+        elif self.shape == "package":
+            head = (
+                f"{what} written by {self.producers} cannot be loaded by the same TensorFlow "
+                f"beside another version of a package it needs {how} (tried: "
+                f"{self.consumers})"
             )
         elif self.shape == "older":
             head = (
@@ -223,20 +236,33 @@ def edges(
     # across kinds: what a release writes with its own Keras, read beside another Keras on the
     # same TensorFlow (2.16 with Keras 3.15 against 2.16+keras3.0 …): the Keras axis of a
     # release, which "like with like" above leaves out
-    beside = []
-    for p in readable:
-        if family(p) != "release":
-            continue
-        same_tf = [c for c in counts.loc[p].index if family(c) == "keras"
-                   and c.partition("+")[0] == p and c not in without[p]]  # fmt: skip
-        fails = tuple(sorted((c for c in same_tf if failing[(p, c)]), key=pos.__getitem__))
-        if fails:
-            beside.append((p, (fails[-1], fails)))
-    for group, (bound, consumers) in _runs(beside, producers):
-        f = finding("keras", group, list(consumers), bound)
-        used = t.loc[t["producer"].isin(group), "producer_keras"] if "producer_keras" in t else []
-        found.append(replace(f, keras=", ".join(sorted({str(k) for k in used if k}))))
+    # the same for another Python minor or another version of a package TF needs (numpy),
+    # both ways: the release's files under the variant, the variant's under the release
+    for kind in BESIDE:
+        beside = []
+        for p in readable:
+            if family(p) == "release":
+                same_tf = [c for c in counts.loc[p].index if family(c) == kind
+                           and c.partition("+")[0] == p and c not in without[p]]  # fmt: skip
+            elif family(p) == kind and kind != "keras":
+                same_tf = [c for c in counts.loc[p].index if c == p.partition("+")[0]]
+            else:
+                continue
+            fails = tuple(sorted((c for c in same_tf if failing[(p, c)]), key=pos.__getitem__))
+            if fails:
+                beside.append((p, (fails[-1], fails)))
+        for group, (bound, consumers) in _runs(beside, producers):
+            f = finding(kind, group, list(consumers), bound)
+            if kind == "keras":
+                used = (t.loc[t["producer"].isin(group), "producer_keras"]
+                        if "producer_keras" in t else [])  # fmt: skip
+                f = replace(f, keras=", ".join(sorted({str(k) for k in used if k})))
+            found.append(f)
     return found
+
+
+# the variant kinds whose environments differ from their release in one thing only
+BESIDE = ("keras", "python", "package")
 
 
 def compute(df: pd.DataFrame, order: list[str]) -> dict[str, list[Finding]]:
