@@ -165,6 +165,13 @@ DETAILS = [
      "StableHLO"),
     ("ImportError", "numpy.core.umath failed to import", "numpy_abi", None),
     ("ValueError", "bad marshal data (unknown type code)", "python_incompatible", None),
+    ("FailedPreconditionError", "Exception encountered when calling TextVectorization.call(). "
+     "{{function_node __wrapped__LookupTableFindV2_device_/job:localhost/replica:0/task:0/"
+     "device:CPU:0}} Table not initialized. [Op:LookupTableFindV2] name:", "vocabulary_lost",
+     "TextVectorization"),
+    ("FailedPreconditionError", "Exception encountered when calling layer 'string_lookup' (type "
+     "StringLookup). {{function_node __wrapped__LookupTableFindV2}} Table not initialized.",
+     "vocabulary_lost", "string_lookup"),
 ]  # fmt: skip
 
 

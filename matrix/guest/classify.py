@@ -52,6 +52,10 @@ RULES = (
     # the TF.js converter refusing ops it has no TF.js kernel for (it names them next)
     ("tfjs_converter_unsupported_op", r".*",
      r"Unsupported Ops in the model before optimization\s*(?P<ops>[\w, ]*)", "{ops}"),
+    # a lookup layer's vocabulary (adapt()ed state) that the file did not bring back
+    ("vocabulary_lost", r".*",
+     r"(?:calling layer '(?P<layer>\w+)'|calling (?P<cls>\w+)\.call\(\)).*?Table not "
+     r"initialized|Table not initialized", "{layer}{cls}"),
     # a JAX export (XlaCallModule holding StableHLO) newer than this TensorFlow's XLA reads
     ("xla_call_module_version", r".*",
      r"XlaCallModuleOp with version (?P<v>\d+) is not supported by this build\. Must be <= "
