@@ -88,7 +88,7 @@ def consume(
                 ident = identity(cell, by_name.get(cell.artifact.manifest["fixture"]))
                 key = share_key(cell.artifact.manifest, ident, cell.loader) if ident else None
                 prior = shared.get(ident, key) if ident and key else None
-                if prior is not None and prior["computed_in"] == release.name:
+                if prior is not None and prior["computed_in"] == release.minor:
                     prior = None  # this environment's own answer, from a cell it no longer has
                 if prior is not None and not sampled(key, release.name, _sample(catalog)):
                     record.update(prior["answer"])
@@ -189,7 +189,7 @@ def _checked(sharing, outcome: dict, release: TFRelease, shared: SharedLoads,
     ident, key, prior = sharing
     if prior is None:
         if outcome.get("status") not in UNSHARED:
-            shared.add(ident, key, release.name, outcome)
+            shared.add(ident, key, release.minor, outcome)
         return None
     summary.share_checked += 1
     differ = [f"{k}: {prior['answer'].get(k)} in {prior['computed_in']}, {outcome.get(k)} here"
