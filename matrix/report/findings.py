@@ -248,7 +248,9 @@ def edges(
                 same_tf = [c for c in counts.loc[p].index if c == p.partition("+")[0]]
             else:
                 continue
-            fails = tuple(sorted((c for c in same_tf if failing[(p, c)]), key=pos.__getitem__))
+            broken = [c for c in same_tf
+                      if (failing[(p, c)] if kind == "keras" else _worse(t, p, c))]  # fmt: skip
+            fails = tuple(sorted(broken, key=pos.__getitem__))
             if fails:
                 beside.append((p, (fails[-1], fails)))
         for group, (bound, consumers) in _runs(beside, producers):
@@ -263,6 +265,15 @@ def edges(
 
 # the variant kinds whose environments differ from their release in one thing only
 BESIDE = ("keras", "python", "package")
+
+
+def _worse(t: pd.DataFrame, p: str, c: str) -> bool:
+    """Does nothing of p's load in c that loads on p's own diagonal? Only the fixtures both
+    pairs tried count: a variant's block may cross fewer fixtures than its release's."""
+    here = t[(t["producer"] == p) & (t["consumer"] == c)].groupby("fixture")["passed"].any()
+    home = t[(t["producer"] == p) & (t["consumer"] == p)].groupby("fixture")["passed"].any()
+    common = here.index.intersection(home[home].index)
+    return len(common) > 0 and not here[common].any()
 
 
 def compute(df: pd.DataFrame, order: list[str]) -> dict[str, list[Finding]]:
