@@ -144,19 +144,18 @@ def _describe(summary) -> str:
     if summary.unavailable:
         return f"{summary.name}: environment unavailable ({summary.unavailable}); recorded"
     imports = ", ".join(f"{s:.1f}s" for s in summary.import_seconds) or "none"
-    shared = getattr(summary, "shared_envs", 0)
     return (
         f"{summary.name}: {summary.computed} computed, {summary.cached} cached, "
         f"TensorFlow imports: {imports}, crashes {summary.crashes}, timeouts {summary.timeouts}"
-        + (f", {shared} answered by an environment with the same packages (sample loaded again: "
-           f"{summary.share_checked}, disagreeing {len(summary.share_disagreed)})"
-           if shared or getattr(summary, "share_checked", 0) else "")
+        + (f", {summary.shared_envs} answered by an environment with the same packages (sample "
+           f"loaded again: {summary.share_checked}, disagreeing {len(summary.share_disagreed)})"
+           if summary.shared_envs or summary.share_checked else "")
     )  # fmt: skip
 
 
 def _disagreements(summaries, log) -> int:
     """A shared outcome that its sample contradicts fails the run (the cells stay stored)."""
-    found = [d for s in summaries for d in getattr(s, "share_disagreed", ())]
+    found = [d for s in summaries for d in s.share_disagreed]
     for line in found[:20]:
         log(f"sharing contradicted: {line}")
     if found:

@@ -4,7 +4,7 @@ import re
 
 from matrix.catalog import load_catalog
 from matrix.catalog.registry import loader
-from matrix.plan.sharing import dependency_graph, reachable, sampled, seen_by
+from matrix.plan.sharing import dependency_graph, pinned, reachable, sampled, seen_by
 from matrix.store.layout import PROJECT_ROOT
 
 LOCKS = PROJECT_ROOT / "matrix" / "catalog" / "locks"
@@ -15,8 +15,7 @@ def lock(name):
 
 
 def installed(text, extra=None):
-    found = dict(re.findall(r"^([A-Za-z0-9][\w.-]*)==([^\s;]+)", text, re.M))
-    return {**found, **(extra or {})}
+    return {**pinned(text), **(extra or {})}
 
 
 def seen(name, loader_name, python="3.12.1", env=(), extra=None):
@@ -87,3 +86,44 @@ def test_imports_is_no_part_of_a_loaders_key_so_its_published_cells_stay():
     assert registry.loader_sha(bare) == registry.loader_sha(src)
     assert registry.loader_sha(bare + b"# a real edit\n") != registry.loader_sha(src)
     assert registry.loader("tf1.Session").sha256 == registry.loader_sha(src)
+
+
+def test_identities_are_what_the_load_sees_and_an_addon_or_fixture_import_is_seen():
+    from matrix.plan.sharing import Identities
+
+    catalog = load_catalog()
+
+    def of(name):
+        release = catalog.select([name])[0]
+        text = lock(release.name)
+        return Identities(python="3.12.1", packages=pinned(text), lock_text=text,
+                          runtime=release.package, env=release.env,
+                          sharing=catalog.sharing)  # fmt: skip
+
+    base, variant = of("2.16"), of("2.16+keras3.0")
+    assert base(()) == variant(()) and base(None) is None
+    assert base(("keras", "tf-keras")) != variant(("keras", "tf-keras"))
+    # a fixture's code that requires Keras, or an add-on the artifact imports, is seen
+    assert base((), requires=("keras>=3",)) != variant((), requires=("keras>=3",))
+    assert base((), addons=("tensorflow_text",)) == base(("tensorflow-text",))
+
+
+def test_a_forced_requirement_keeps_the_lock_cut_off(monkeypatch):
+    import subprocess
+
+    from matrix.run import envs
+
+    seen = []
+
+    def fake(cmd, **kw):
+        seen.append(cmd)
+        return subprocess.CompletedProcess(cmd, 0, stdout="numpy==2.1.3\n", stderr="")
+
+    catalog = load_catalog()
+    release = catalog.select(["2.15+numpy2"])[0]
+    monkeypatch.setattr(envs.subprocess, "run", fake)
+    monkeypatch.setattr(envs, "lock_path", lambda r, h=None: PROJECT_ROOT / ".matrix" / "x.txt")
+    monkeypatch.setattr(envs.Path, "write_text", lambda self, text, encoding=None: None)
+    monkeypatch.setattr(envs.Path, "mkdir", lambda self, **kw: None)
+    envs.compile_lock(release, catalog)
+    assert "--override" in seen[0] and "--exclude-newer" in seen[0]

@@ -13,10 +13,12 @@ without an environment.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from matrix.catalog.sharing import Sharing
@@ -36,6 +38,7 @@ class Seen:
 
 
 _REQUIREMENT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==")
+_PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)", re.M)
 _VIA = re.compile(r"^#\s+(?:via\s+)?([A-Za-z0-9][A-Za-z0-9._-]*)\s*$")
 
 
@@ -98,10 +101,38 @@ def seen_by(
     )
 
 
+class Identities:
+    """The identities of one environment's loads (hashes of what each sees), computed once
+    per set of imports."""
+
+    def __init__(self, *, python: str, packages: Mapping[str, str], lock_text: str,
+                 runtime: str, env: Iterable[tuple[str, str]], sharing: Sharing):  # fmt: skip
+        self._where = dict(python=python, packages=packages, lock_text=lock_text,
+                           runtime=runtime, env=tuple(env), sharing=sharing)  # fmt: skip
+        self._known: dict[tuple[str, ...], str] = {}
+
+    def __call__(self, loader_imports: Iterable[str] | None, addons: Iterable[str] = (),
+                 requires: Iterable[str] = ()) -> str | None:  # fmt: skip
+        """The identity of a load by a loader importing `loader_imports` (None: undeclared,
+        never shared), of an artifact whose `addons` (modules) are imported before it is
+        loaded, where the loader runs fixture code that `requires` packages."""
+        if loader_imports is None:
+            return None
+        roots = tuple(sorted({*loader_imports, *(m.replace("_", "-") for m in addons),
+                              *(Requirement(r).name for r in requires)}))  # fmt: skip
+        if roots not in self._known:
+            seen = seen_by(imports=roots, **self._where)
+            self._known[roots] = hashlib.sha256(seen.text().encode()).hexdigest()[:24]
+        return self._known[roots]
+
+
+def pinned(lock_text: str) -> dict[str, str]:
+    """{package: version} of the `name==version` lines of a lock (or of pins)."""
+    return dict(_PIN.findall(lock_text))
+
+
 def sampled(share_key: str, consumer: str, every: int) -> bool:
     """Is this shared cell loaded again in `consumer` (deterministic: the same cells each run)?"""
-    import hashlib
-
     if every <= 0:
         return False
     digest = hashlib.sha256(f"{share_key}\x1f{consumer}".encode()).digest()

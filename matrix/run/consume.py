@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from packaging.requirements import Requirement
-
 from matrix.catalog import Catalog, TFRelease, registry
 from matrix.catalog.availability import facts_of
 from matrix.catalog.fixtures import Fixture, load_fixtures
 from matrix.catalog.registry import LoaderSpec
 from matrix.guest.protocol import ConsumeTask
-from matrix.plan.cells import CellPlan, plan_cells, sha, share_key
-from matrix.plan.sharing import sampled, seen_by
+from matrix.plan.cells import CellPlan, plan_cells, share_key
+from matrix.plan.sharing import Identities, sampled
 from matrix.run.envs import Environment, lock_path
 from matrix.run.progress import Progress
 from matrix.run.session import DEFAULT_CELL_TIMEOUT, Log, StepSummary, open_env, supervise
@@ -85,9 +83,13 @@ def consume(
                     store.append(record.update(cell.outcome).to_json())
                     summary.computed += 1
                     continue
-                ident = identity(cell, by_name.get(cell.artifact.manifest["fixture"]))
+                fixture = by_name.get(cell.artifact.manifest["fixture"])
+                ident = identity and identity(
+                    cell.loader.imports, cell.artifact.manifest.get("addons") or (),
+                    fixture.requires if fixture else (),
+                )  # fmt: skip
                 key = share_key(cell.artifact.manifest, ident, cell.loader) if ident else None
-                prior = shared.get(ident, key) if ident and key else None
+                prior = shared.get(ident, key) if key else None
                 if prior is not None and prior["computed_in"] == release.minor:
                     prior = None  # this environment's own answer, from a cell it no longer has
                 if prior is not None and not sampled(key, release.name, _sample(catalog)):
@@ -100,7 +102,6 @@ def consume(
                 if cell.load_key in by_load:  # the same bytes from another producer
                     waiting[by_load[cell.load_key]].append(record)
                     continue
-                fixture = by_name.get(cell.artifact.manifest["fixture"])
                 task = ConsumeTask(
                     id=len(tasks), loader=cell.loader.name, loader_module=cell.loader.module,
                     artifact_dir=str(cell.artifact.directory),
@@ -108,7 +109,7 @@ def consume(
                 )  # fmt: skip
                 by_load[cell.load_key] = task.id
                 waiting[task.id] = [record]
-                if ident and key:
+                if key:
                     sharing[task.id] = (ident, key, prior)
                 tasks.append(asdict(task))
             if tasks:
@@ -148,36 +149,18 @@ def _sample(catalog: Catalog) -> int:
     return catalog.sharing.sample if catalog.sharing else 0
 
 
-def _identities(release: TFRelease, env: Environment, catalog: Catalog, home: Home):
-    """identity(cell, fixture): what the cell's load sees of this environment, hashed (None:
-    its loader declares no IMPORTS, or the catalog shares nothing)."""
+def _identities(release: TFRelease, env: Environment, catalog: Catalog,
+                home: Home) -> Identities | None:  # fmt: skip
+    """What this environment's loads see, hashed (None: the catalog shares nothing)."""
     if catalog.sharing is None:
-        return lambda cell, fixture: None
+        return None
     try:
         lock_text = lock_path(release, home).read_text(encoding="utf-8")
     except OSError:
-        return lambda cell, fixture: None
-    cache: dict[tuple, str] = {}
-
-    def identity(cell: CellPlan, fixture: Fixture | None) -> str | None:
-        if cell.loader.imports is None:
-            return None
-        # the artifact's add-ons are imported before it is loaded; a loader that runs the
-        # fixture's code imports what the fixture requires
-        extra = [m.replace("_", "-") for m in cell.artifact.manifest.get("addons") or ()]
-        if fixture is not None:
-            extra += [Requirement(r).name for r in fixture.requires]
-        roots = tuple(sorted(set(cell.loader.imports) | set(extra)))
-        if roots not in cache:
-            seen = seen_by(
-                python=str(env.info.get("python")), packages=env.info.get("packages") or {},
-                lock_text=lock_text, runtime=release.package, imports=roots,
-                env=release.env, sharing=catalog.sharing,
-            )  # fmt: skip
-            cache[roots] = sha(seen.text())[:24]
-        return cache[roots]
-
-    return identity
+        return None
+    return Identities(python=str(env.info.get("python")), packages=env.info.get("packages") or {},
+                      lock_text=lock_text, runtime=release.package, env=release.env,
+                      sharing=catalog.sharing)  # fmt: skip
 
 
 def _checked(sharing, outcome: dict, release: TFRelease, shared: SharedLoads,

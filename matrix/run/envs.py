@@ -103,14 +103,14 @@ def compile_lock(release: TFRelease, catalog: Catalog, home: Home | None = None)
     ]  # fmt: skip
     if release.prerelease:
         cmd += ["--prerelease", "allow"]
+    elif catalog.exclude_newer:
+        cmd += ["--exclude-newer", catalog.exclude_newer]
     overrides = None
     if release.overrides:  # forced on the resolver (uv --override): recorded in the lock
         overrides = tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False)
         overrides.write("\n".join(release.overrides) + "\n")
         overrides.close()
         cmd += ["--override", overrides.name]
-    elif catalog.exclude_newer:
-        cmd += ["--exclude-newer", catalog.exclude_newer]
     try:
         out = subprocess.run(cmd, input=requirements, capture_output=True, text=True)
     finally:

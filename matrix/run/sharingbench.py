@@ -10,53 +10,41 @@ from __future__ import annotations
 
 import csv
 import gzip
-import hashlib
-import re
 from collections import Counter
 from pathlib import Path
 
-from packaging.requirements import Requirement
-
 from matrix.catalog import Catalog, TFRelease, load_catalog, registry
 from matrix.catalog.fixtures import load_fixtures
-from matrix.plan.sharing import seen_by
+from matrix.plan.sharing import Identities, pinned
 from matrix.run.driver import LOADED, PUBLISHED_CELLS, PUBLISHED_RATE
 from matrix.run.envs import lock_path
 from matrix.store.layout import Home, default_home
 from matrix.store.results import read_results
 
-_PIN = re.compile(r"^([A-Za-z0-9][\w.-]*)==([^\s;]+)", re.M)
-
-
-def locked_packages(release: TFRelease, lock_text: str) -> dict[str, str]:
-    """The exact versions an environment installs: its lock, then what goes in without it."""
-    found = dict(_PIN.findall(lock_text))
-    found.update(_PIN.findall("\n".join(release.no_deps)))
-    return found
-
 
 def identities(catalog: Catalog, home: Home):
+    """identity(consumer, loader, fixture) from the committed locks and the catalog's exact
+    pins (what an environment installs): no environment is needed."""
     by_name = {r.minor: r for r in catalog.releases}
     fixtures = {f.name: f for f in load_fixtures()}
     loaders = registry.loaders()
-    cache: dict[tuple, str | None] = {}
+    per_env: dict[str, Identities | None] = {}
+
+    def of(release: TFRelease) -> Identities | None:
+        if release.minor not in per_env:
+            path = lock_path(release, home)
+            text = path.read_text(encoding="utf-8") if path.exists() else None
+            per_env[release.minor] = text and Identities(
+                python=release.python, packages=pinned(text),  # no_deps lines are in the lock too
+                lock_text=text, runtime=release.package, env=release.env,
+                sharing=catalog.sharing,
+            )  # fmt: skip
+        return per_env[release.minor]
 
     def identity(consumer: str, loader: str, fixture: str) -> str | None:
-        key = (consumer, loader, fixture)
-        if key not in cache:
-            cache[key] = None
-            release, spec = by_name.get(consumer), loaders.get(loader)
-            path = lock_path(release, home) if release else None
-            if spec is not None and spec.imports is not None and path and path.exists():
-                text = path.read_text(encoding="utf-8")
-                fx = fixtures.get(fixture)
-                extra = [Requirement(r).name for r in fx.requires] if fx else []
-                seen = seen_by(python=release.python, packages=locked_packages(release, text),
-                               lock_text=text, runtime=release.package,
-                               imports=tuple(spec.imports) + tuple(extra), env=release.env,
-                               sharing=catalog.sharing)  # fmt: skip
-                cache[key] = hashlib.sha256(seen.text().encode()).hexdigest()[:24]
-        return cache[key]
+        release, spec, fx = by_name.get(consumer), loaders.get(loader), fixtures.get(fixture)
+        found = of(release) if release and spec and catalog.sharing else None
+        return found and found(spec.imports, requires=fx.requires if fx else ())
 
     return identity
 
